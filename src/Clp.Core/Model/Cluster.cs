@@ -1,0 +1,117 @@
+namespace Clp.Core.Model;
+
+/// <summary>A cluster: one desired-state document for its servers, groups, resources and monitors.</summary>
+public sealed class Cluster : ClpObject<ClusterSpec, ClusterStatus>
+{
+}
+
+public sealed class ClusterSpec
+{
+    public string? Description { get; set; }
+
+    public HeartbeatSpec Heartbeat { get; set; } = new();
+
+    /// <summary>How long a starting cluster waits for every server before it starts groups
+    /// (CLUSTERPRO's server sync wait). Default 300 s.</summary>
+    public int StartupSyncWaitSeconds { get; set; } = 300;
+
+    /// <summary>Whether failover thresholds count per server or for the whole cluster. Default
+    /// <see cref="FailoverCountUnit.Server"/>.</summary>
+    public FailoverCountUnit FailoverCountUnit { get; set; } = FailoverCountUnit.Server;
+
+    /// <summary>Suppresses recovery actions on monitor errors (used while first trying a new
+    /// configuration). Activation-failure recovery and server-down failover still run. Default false.</summary>
+    public bool SuppressMonitorRecovery { get; set; }
+
+    /// <summary>Heartbeat paths, in priority order; at least one LAN interconnect must reach every server.</summary>
+    public List<InterconnectSpec> Interconnects { get; set; } = [];
+
+    /// <summary>Network-partition resolvers; empty means the controller alone decides (DESIGN rule 9).</summary>
+    public List<NpResolverSpec> NpResolvers { get; set; } = [];
+}
+
+/// <summary>Heartbeat timing. Defaults as CLUSTERPRO: interval 3 s, timeout 30 s; the timeout must be at
+/// least 3 intervals and the interval at least 100 ms.</summary>
+public sealed class HeartbeatSpec
+{
+    public int IntervalMs { get; set; } = 3000;
+
+    public int TimeoutMs { get; set; } = 30000;
+}
+
+public enum FailoverCountUnit
+{
+    Server,
+    Cluster,
+}
+
+/// <summary>A heartbeat path. For <see cref="InterconnectType.Lan"/> each server names its address on it.</summary>
+public sealed class InterconnectSpec
+{
+    public string Name { get; set; } = "";
+
+    public InterconnectType Type { get; set; } = InterconnectType.Lan;
+
+    /// <summary>Lower first.</summary>
+    public int Priority { get; set; }
+
+    /// <summary>The network (CIDR) its addresses live in, e.g. <c>192.168.0.0/24</c>; optional.</summary>
+    public string? Network { get; set; }
+
+    /// <summary>For <see cref="InterconnectType.Witness"/>: the witness URL.</summary>
+    public string? WitnessUrl { get; set; }
+}
+
+public enum InterconnectType
+{
+    Lan,
+    Witness,
+    Bmc,
+}
+
+/// <summary>One network-partition resolver. Resolution only restricts: it can stop a server, never
+/// authorise an activation the controller did not place.</summary>
+public sealed class NpResolverSpec
+{
+    public string Name { get; set; } = "";
+
+    public NpResolverType Type { get; set; }
+
+    /// <summary>For <see cref="NpResolverType.Ping"/>: the addresses to ping; no reply from all = isolated.</summary>
+    public List<string>? Targets { get; set; }
+
+    /// <summary>For <see cref="NpResolverType.Http"/>: the always-on URL to send HEAD to.</summary>
+    public string? Url { get; set; }
+
+    public int IntervalSeconds { get; set; } = 5;
+
+    public int TimeoutSeconds { get; set; } = 3;
+
+    /// <summary>Servers this resolver runs on; empty = all.</summary>
+    public List<string>? Servers { get; set; }
+}
+
+public enum NpResolverType
+{
+    Ping,
+    Http,
+    Majority,
+    Disk,
+    Com,
+}
+
+public sealed class ClusterStatus : ObjectStatus
+{
+    /// <summary>Running, Stopped or Suspended as last decided by the controller.</summary>
+    public string? Phase { get; set; }
+
+    /// <summary>A temporary multiplier of every timeout, set by an operation, and when it ends.</summary>
+    public TimeoutRatioStatus? TimeoutRatio { get; set; }
+}
+
+public sealed class TimeoutRatioStatus
+{
+    public int Ratio { get; set; } = 1;
+
+    public DateTimeOffset? Until { get; set; }
+}

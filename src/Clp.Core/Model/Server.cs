@@ -1,0 +1,65 @@
+namespace Clp.Core.Model;
+
+/// <summary>A server (node). The server with the lowest priority number is the master server.</summary>
+public sealed class Server : ClpObject<ServerSpec, ServerStatus>
+{
+}
+
+public sealed class ServerSpec
+{
+    public string? Description { get; set; }
+
+    /// <summary>Lower first; unique in the cluster. The first server is the master.</summary>
+    public int Priority { get; set; }
+
+    /// <summary>The server's address on the public LAN.</summary>
+    public string? PublicAddress { get; set; }
+
+    /// <summary>The server's address on each interconnect it is on.</summary>
+    public List<ServerInterconnectAddress> Interconnects { get; set; } = [];
+
+    public string? MirrorConnectAddress { get; set; }
+
+    public string? BmcAddress { get; set; }
+}
+
+public sealed class ServerInterconnectAddress
+{
+    /// <summary>An interconnect name of the cluster.</summary>
+    public string Interconnect { get; set; } = "";
+
+    public string Address { get; set; } = "";
+}
+
+/// <summary>Observed by the server's own agent (only it writes here, so agents never contend).</summary>
+public sealed class ServerStatus : ObjectStatus
+{
+    /// <summary>Online, Offline, Suspend, Unknown, ... (CLUSTERPRO status words).</summary>
+    public string? Phase { get; set; }
+
+    /// <summary>The incarnation of the agent that wrote this status.</summary>
+    public long? Incarnation { get; set; }
+
+    /// <summary>Each resource's state on this server, by resource name.</summary>
+    public Dictionary<string, ObjectStateOnServer>? Resources { get; set; }
+
+    /// <summary>Each monitor's state on this server, by monitor name.</summary>
+    public Dictionary<string, ObjectStateOnServer>? Monitors { get; set; }
+
+    /// <summary>Each group's state on this server with the epoch it acted under, by group name.</summary>
+    public Dictionary<string, ObjectStateOnServer>? Groups { get; set; }
+}
+
+/// <summary>The state of one resource, monitor or group on one server.</summary>
+public sealed class ObjectStateOnServer
+{
+    /// <summary>Online, Offline, Online Pending, Offline Pending, Online Failure, Offline Failure,
+    /// Normal, Caution, Error, Suspend, Unused, Unknown.</summary>
+    public string State { get; set; } = "Unknown";
+
+    public string? LastError { get; set; }
+
+    public long? Epoch { get; set; }
+
+    public DateTimeOffset? Since { get; set; }
+}
