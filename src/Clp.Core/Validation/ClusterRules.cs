@@ -1,0 +1,133 @@
+using Clp.Core.Model;
+
+namespace Clp.Core.Validation;
+
+/// <summary>Rules of a Cluster spec, including the ones its servers must keep satisfying.</summary>
+internal static class ClusterRules
+{
+    public const int MinHeartbeatIntervalMs = 100;
+
+    public static void Validate(Cluster cluster, ClusterSnapshot after, ValidationContext context)
+    {
+        var spec = cluster.Spec;
+        context.MaxLength(spec.Description, 1024, "spec.description");
+        var hb = spec.Heartbeat;
+        if (hb is null)
+        {
+            context.Add("spec.heartbeat", "required", "spec.heartbeat is required");
+        }
+        else
+        {
+            context.Range(hb.IntervalMs, MinHeartbeatIntervalMs, 3_600_000, "spec.heartbeat.intervalMs");
+            if ((long)hb.TimeoutMs < 3L * hb.IntervalMs)
+            {
+                context.Add("spec.heartbeat.timeoutMs", "heartbeat-timeout-min",
+                    $"spec.heartbeat.timeoutMs ({hb.TimeoutMs}) must be at least 3 x spec.heartbeat.intervalMs ({hb.IntervalMs})");
+            }
+
+            context.Min(hb.TimeoutMs, 300, "spec.heartbeat.timeoutMs");
+        }
+
+        context.Range(spec.StartupSyncWaitSeconds, 0, 86_400, "spec.startupSyncWaitSeconds");
+        ValidateInterconnects(spec, context);
+        ValidateNpResolvers(spec, after, context);
+        if (after.Servers.Count > 0)
+        {
+            ServerRules.CheckLanReachesAll(after, "spec.interconnects", context);
+        }
+    }
+
+    private static void ValidateInterconnects(ClusterSpec spec, ValidationContext context)
+    {
+        var interconnects = spec.Interconnects ?? [];
+        context.Unique(interconnects.Select(i => i.Name).ToList(), "spec.interconnects[*].name");
+        for (var i = 0; i < interconnects.Count; i++)
+        {
+            var ic = interconnects[i];
+            var field = $"spec.interconnects[{i}]";
+            context.Name(ic.Name, $"{field}.name");
+            if (ic.Network is not null && !NetworkSyntax.IsCidr(ic.Network))
+            {
+                context.Add($"{field}.network", "cidr", $"{field}.network '{ic.Network}' is not a CIDR network such as 192.168.0.0/24");
+            }
+
+            if (ic.Type == InterconnectType.Witness && !NetworkSyntax.IsHttpUrl(ic.WitnessUrl))
+            {
+                context.Add($"{field}.witnessUrl", "url", $"{field}.witnessUrl must be an absolute http(s) URL for a Witness interconnect");
+            }
+            else if (ic.Type != InterconnectType.Witness && ic.WitnessUrl is not null)
+            {
+                context.Add($"{field}.witnessUrl", "not-allowed", $"{field}.witnessUrl is only for Witness interconnects");
+            }
+        }
+
+        if (!interconnects.Any(i => i.Type == InterconnectType.Lan))
+        {
+            context.Add("spec.interconnects", "lan-interconnect-required",
+                "spec.interconnects needs at least one Lan interconnect (two are recommended)");
+        }
+    }
+
+    private static void ValidateNpResolvers(ClusterSpec spec, ClusterSnapshot after, ValidationContext context)
+    {
+        var resolvers = spec.NpResolvers ?? [];
+        context.Unique(resolvers.Select(r => r.Name).ToList(), "spec.npResolvers[*].name");
+        for (var i = 0; i < resolvers.Count; i++)
+        {
+            var np = resolvers[i];
+            var field = $"spec.npResolvers[{i}]";
+            context.Name(np.Name, $"{field}.name");
+            context.Range(np.IntervalSeconds, 1, 3600, $"{field}.intervalSeconds");
+            context.Range(np.TimeoutSeconds, 1, 3600, $"{field}.timeoutSeconds");
+            switch (np.Type)
+            {
+                case NpResolverType.Ping:
+                    if (np.Targets is not { Count: > 0 })
+                    {
+                        context.Add($"{field}.targets", "required", $"{field}.targets needs at least one address for a Ping resolver");
+                    }
+                    else
+                    {
+                        for (var t = 0; t < np.Targets.Count; t++)
+                        {
+                            context.IpAddress(np.Targets[t], $"{field}.targets[{t}]", required: true);
+                        }
+                    }
+
+                    break;
+                case NpResolverType.Http:
+                    if (!NetworkSyntax.IsHttpUrl(np.Url))
+                    {
+                        context.Add($"{field}.url", "url", $"{field}.url must be an absolute http(s) URL for an Http resolver");
+                    }
+
+                    break;
+                case NpResolverType.Disk or NpResolverType.Com:
+                    context.Add($"{field}.type", "unsupported-type",
+                        $"{field}.type {np.Type} needs a shared disk or serial heartbeat, which CLP does not implement yet");
+                    break;
+            }
+
+            if (np.Type is not NpResolverType.Ping && np.Targets is not null)
+            {
+                context.Add($"{field}.targets", "not-allowed", $"{field}.targets is only for Ping resolvers");
+            }
+
+            if (np.Type is not NpResolverType.Http && np.Url is not null)
+            {
+                context.Add($"{field}.url", "not-allowed", $"{field}.url is only for Http resolvers");
+            }
+
+            if (after.Cluster is not null && np.Servers is not null)
+            {
+                for (var s = 0; s < np.Servers.Count; s++)
+                {
+                    if (after.Servers.Count > 0)
+                    {
+                        context.Reference(np.Servers[s], after.Servers, "Server", $"{field}.servers[{s}]");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Prometheus;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace Clp.Hosting;
+
+/// <summary>Cross-cutting defaults every CLP host shares: Serilog, the clock, health and metrics endpoints.</summary>
+public static class ServiceDefaults
+{
+    /// <summary>Serilog to the console, as text or (when <c>CLP_LOG_FORMAT=json</c> or
+    /// <c>Logging:Format=json</c>) compact JSON; minimum levels from <c>Serilog</c> configuration.</summary>
+    public static IHostApplicationBuilder AddClpServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        var json = string.Equals(builder.Configuration["CLP_LOG_FORMAT"] ?? builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase);
+        builder.Services.AddSerilog((services, config) =>
+        {
+            config.ReadFrom.Configuration(builder.Configuration)
+                .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+                .Enrich.FromLogContext();
+            if (json)
+            {
+                config.WriteTo.Console(new CompactJsonFormatter());
+            }
+            else
+            {
+                config.WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}");
+            }
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHealthChecks();
+        return builder;
+    }
+
+    /// <summary>Maps <c>/healthz</c> and <c>/readyz</c> (200 when every check passes, 503 otherwise) and
+    /// <c>/metrics</c> (Prometheus text); all anonymous.</summary>
+    public static WebApplication MapClpServiceDefaults(this WebApplication app)
+    {
+        app.UseHttpMetrics();
+        var options = new HealthCheckOptions
+        {
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        };
+        app.MapHealthChecks("/healthz", options).ExcludeFromDescription();
+        app.MapHealthChecks("/readyz", options).ExcludeFromDescription();
+        app.MapMetrics("/metrics").ExcludeFromDescription();
+        return app;
+    }
+}
