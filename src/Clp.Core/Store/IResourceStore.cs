@@ -20,6 +20,9 @@ public interface IResourceStore
     /// <summary>The resourceVersion of the last committed change (0 for an empty store).</summary>
     Task<long> GetResourceVersionAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The smallest resourceVersion a watch may resume from: changes after it are all retained.</summary>
+    Task<long> GetOldestResumableResourceVersionAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Every change after <see cref="WatchQuery.AfterResourceVersion"/> in order, then live changes
     /// until cancelled. Throws <see cref="ResourceVersionGoneException"/> (at the start, or mid-stream if the
     /// reader fell behind the retained history).</summary>

@@ -79,7 +79,7 @@ public sealed class ObjectValidator(TypeCatalog catalog)
                     "label keys are 1-63 letters, digits, '-', '_', '.' or '/', starting and ending with a letter or digit");
             }
 
-            if (!LabelSelector.IsValidValue(value))
+            if (value is null || !LabelSelector.IsValidValue(value))
             {
                 context.Add($"metadata.labels.{key}", "label-value",
                     "label values are 0-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit");

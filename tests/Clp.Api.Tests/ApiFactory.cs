@@ -1,0 +1,48 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Clp.Api.Tests;
+
+/// <summary>clp-api in-process over a fresh data directory, with a known bootstrap admin key.</summary>
+public sealed class ApiFactory : WebApplicationFactory<Program>
+{
+    public const string AdminKey = "test-bootstrap-admin-key-0123456789";
+
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("clp-api-test-").FullName;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("CLP_DATA_DIR", DataDirectory);
+        builder.UseSetting("CLP_BOOTSTRAP_ADMIN_KEY", AdminKey);
+        builder.UseEnvironment("Testing");
+    }
+
+    /// <summary>A client that sends <paramref name="key"/> (the admin key by default; null for none).</summary>
+    public HttpClient Client(string? key = AdminKey)
+    {
+        var client = CreateClient();
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return client;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort: a temp folder left behind is harmless.
+            }
+        }
+    }
+}
