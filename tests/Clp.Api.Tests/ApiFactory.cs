@@ -5,16 +5,19 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Clp.Api.Tests;
 
 /// <summary>clp-api in-process over a fresh data directory, with a known bootstrap admin key.</summary>
-public sealed class ApiFactory : WebApplicationFactory<Program>
+public class ApiFactory : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-bootstrap-admin-key-0123456789";
+
+    /// <summary>The CLP_BOOTSTRAP_ADMIN_KEY the server starts with; empty for none.</summary>
+    protected virtual string BootstrapKey => AdminKey;
 
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("clp-api-test-").FullName;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("CLP_DATA_DIR", DataDirectory);
-        builder.UseSetting("CLP_BOOTSTRAP_ADMIN_KEY", AdminKey);
+        builder.UseSetting("CLP_BOOTSTRAP_ADMIN_KEY", BootstrapKey);
         builder.UseEnvironment("Testing");
     }
 

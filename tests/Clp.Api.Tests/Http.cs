@@ -42,8 +42,8 @@ internal static class Http
     public static async Task<string> NewClusterAsync(this HttpClient client, string? name = null, bool autoMonitors = false)
     {
         name ??= Fresh("c");
-        await client.PostJson($"{Base}/clusters?autoMonitors={autoMonitors.ToString().ToLowerInvariant()}", $$"""
-            {"metadata":{"name":"{{name}}"},"spec":{"heartbeat":{"intervalMs":1000,"timeoutMs":5000},
+        await client.PostJson($"{Base}/clusters?autoMonitors={autoMonitors.ToString().ToLowerInvariant()}", $$$$"""
+            {"metadata":{"name":"{{{{name}}}}"},"spec":{"heartbeat":{"intervalMs":1000,"timeoutMs":5000},
              "interconnects":[{"name":"lan1","type":"Lan","priority":0,"network":"10.231.1.0/24"}]}}
             """).Ok(HttpStatusCode.Created);
         return name;
@@ -51,8 +51,8 @@ internal static class Http
 
     /// <summary>Creates server <paramref name="name"/> with address 10.231.1.<paramref name="host"/> on lan1.</summary>
     public static Task<JsonNode> NewServerAsync(this HttpClient client, string cluster, string name, int host) =>
-        client.PostJson($"{Base}/clusters/{cluster}/servers", $$"""
-            {"metadata":{"name":"{{name}}"},"spec":{"priority":{{host}},"interconnects":[{"interconnect":"lan1","address":"10.231.1.{{host}}"}]}}
+        client.PostJson($"{Base}/clusters/{cluster}/servers", $$$$"""
+            {"metadata":{"name":"{{{{name}}}}"},"spec":{"priority":{{{{host}}}},"interconnects":[{"interconnect":"lan1","address":"10.231.1.{{{{host}}}}"}]}}
             """).Ok(HttpStatusCode.Created);
 
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web);

@@ -53,8 +53,8 @@ public class SampleClusterTests(ApiFactory factory) : IClassFixture<ApiFactory>
     {
         var client = factory.Client();
         var cluster = Http.Fresh("defaults");
-        var created = await client.PostJson($"{Http.Base}/clusters", $$"""
-            {"metadata":{"name":"{{cluster}}"},"spec":{"interconnects":[{"name":"lan1"}]}}
+        var created = await client.PostJson($"{Http.Base}/clusters", $$$$"""
+            {"metadata":{"name":"{{{{cluster}}}}"},"spec":{"interconnects":[{"name":"lan1"}]}}
             """).Ok(HttpStatusCode.Created);
         Assert.Equal(3000, (int)created["spec"]!["heartbeat"]!["intervalMs"]!);
         Assert.Equal(30000, (int)created["spec"]!["heartbeat"]!["timeoutMs"]!);

@@ -21,7 +21,7 @@ public sealed class ApiKeyAuthenticationHandler(
     IResourceStore store)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string Scheme = "Bearer";
+    public const string SchemeName = "Bearer";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -58,8 +58,8 @@ public sealed class ApiKeyAuthenticationHandler(
             claims.Add(new(Access.ServerClaim, caller.Server));
         }
 
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme));
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
     private async Task<Caller?> FindCallerAsync(string token, CancellationToken ct)

@@ -35,22 +35,14 @@ public sealed partial class BootstrapAdminKey(IResourceStore store, IConfigurati
         var key = ApiKeyTokens.NewSecret();
         await SystemKeys.SetAsync(store, SystemKeys.BootstrapName, key, ct);
         var path = Path.Combine(dataDirectory, FileName);
-        await using (var file = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = OperatingSystem.IsWindows() ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        await using (var writer = new StreamWriter(file))
-        {
-            await writer.WriteLineAsync(key);
-        }
-
+        // Created empty and made owner-only before the key is written, so it is never readable by others.
+        await File.WriteAllBytesAsync(path, [], ct);
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
+        await File.WriteAllTextAsync(path, key + Environment.NewLine, ct);
         LogGenerated(key, path);
     }
 

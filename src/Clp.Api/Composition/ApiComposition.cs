@@ -5,9 +5,9 @@ using Clp.Api.OpenApi;
 using Clp.Api.Problems;
 using Clp.Core.Catalog;
 using Clp.Core.Json;
-using Clp.Core.Store;
 using Clp.Core.Validation;
 using Clp.Store.Sqlite;
+using Clp.Store.Sqlite.Options;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Json;
 
@@ -22,10 +22,10 @@ public static class ApiComposition
         var services = builder.Services;
         services.Configure<JsonOptions>(o => ClpJson.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemMapping.Customize);
         services.AddExceptionHandler<ProblemMapping>();
-        services.AddAuthentication(ApiKeyAuthenticationHandler.Scheme)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.Scheme, null);
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
         services.AddClpOpenApi();
         services.AddSingleton(TypeCatalog.Default);
@@ -59,9 +59,9 @@ public static class ApiComposition
     /// <summary>Opens the store and makes sure an admin key exists, before the server takes requests.</summary>
     public static async Task InitializeClpAsync(this WebApplication app)
     {
-        var store = app.Services.GetRequiredService<IResourceStore>();
-        var dataDirectory = app.Services.GetRequiredService<SqliteStoreOptionsAccessor>().DataDirectory;
+        var store = app.Services.GetRequiredService<SqliteResourceStore>();
+        await store.InitializeAsync(CancellationToken.None);
+        var dataDirectory = app.Services.GetRequiredService<SqliteStoreOptions>().DataDirectory;
         await app.Services.GetRequiredService<BootstrapAdminKey>().EnsureAsync(dataDirectory, CancellationToken.None);
-        _ = store;
     }
 }

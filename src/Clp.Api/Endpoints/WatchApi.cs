@@ -26,19 +26,23 @@ internal static class WatchApi
         var group = app.MapGroup(Base).WithTags("Watch");
         group.MapGet("", (HttpContext context, [AsParameters] WatchParameters parameters, IResourceStore store, CancellationToken ct) =>
                 WatchAsync(context, Kinds.Cluster, "", parameters, store, ct))
-            .WithName("watchClusters").WithSummary("Watch clusters (Server-Sent Events)");
+            .WithName("watchClusters").WithSummary("Watch clusters (Server-Sent Events)").ProducesEvents();
         group.MapGet("{cluster}", (HttpContext context, string cluster, [AsParameters] WatchParameters parameters, IResourceStore store, CancellationToken ct) =>
                 WatchAsync(context, null, cluster, parameters, store, ct))
-            .WithName("watchCluster").WithSummary("Watch every kind in a cluster (Server-Sent Events)");
+            .WithName("watchCluster").WithSummary("Watch every kind in a cluster (Server-Sent Events)").ProducesEvents();
         foreach (var kind in Kinds.All.Where(k => !k.TopLevel))
         {
             group.MapGet($"{{cluster}}/{kind.Plural}", (HttpContext context, string cluster, [AsParameters] WatchParameters parameters, IResourceStore store, CancellationToken ct) =>
                     WatchAsync(context, kind, cluster, parameters, store, ct))
-                .WithName($"watch{Plural(kind)}").WithSummary($"Watch {kind.Plural} in a cluster (Server-Sent Events)");
+                .WithName($"watch{Plural(kind)}").WithSummary($"Watch {kind.Plural} in a cluster (Server-Sent Events)").ProducesEvents();
         }
 
         return app;
     }
+
+    private static RouteHandlerBuilder ProducesEvents(this RouteHandlerBuilder route) =>
+        route.Produces<string>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(410);
 
     private static string Plural(KindInfo kind) => kind.Kind switch
     {

@@ -13,8 +13,9 @@ internal static class AutoMonitors
     /// <summary>The owner label value of monitors created with the cluster (no resource has an empty name).</summary>
     public const string ClusterOwner = "";
 
-    public static IEnumerable<Monitor> For(Resource resource, TypeCatalog catalog) =>
-        catalog.AutoMonitorsFor(resource.Metadata.Name, resource.Spec).Select(m => Make(m.Name, m.Spec, resource.Metadata.Name));
+    /// <param name="isNameTaken">Case-insensitive: a taken name gets a numbered one instead.</param>
+    public static IEnumerable<Monitor> For(Resource resource, TypeCatalog catalog, Func<string, bool> isNameTaken) =>
+        catalog.AutoMonitorsFor(resource.Metadata.Name, resource.Spec, isNameTaken).Select(m => Make(m.Name, m.Spec, resource.Metadata.Name));
 
     public static IEnumerable<Monitor> ForCluster(TypeCatalog catalog) =>
         catalog.ClusterDefaultMonitors().Select(m => Make(m.Name, m.Spec, ClusterOwner));

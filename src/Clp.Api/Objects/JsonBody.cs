@@ -64,7 +64,12 @@ public static partial class JsonBody
             var unknown = UnknownMember().Match(e.Message);
             if (unknown.Success)
             {
-                field = Join(field == "$" ? "" : field, unknown.Groups[1].Value);
+                var member = unknown.Groups[1].Value;
+                if (field != member && !field.EndsWith("." + member, StringComparison.Ordinal))
+                {
+                    field = Join(field == "$" ? "" : field, member);
+                }
+
                 throw ApiProblemException.Invalid(field, "unknown-field", $"{field} is not a field of this object");
             }
 

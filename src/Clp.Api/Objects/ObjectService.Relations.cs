@@ -17,7 +17,7 @@ public sealed partial class ObjectService
 
         var (monitors, monitorCluster) = created switch
         {
-            Resource resource => (AutoMonitors.For(resource, Catalog), cluster),
+            Resource resource => (AutoMonitors.For(resource, Catalog, snapshot.Monitors.ContainsKey), cluster),
             Cluster => (AutoMonitors.ForCluster(Catalog), created.Metadata.Name),
             _ => ([], cluster),
         };

@@ -52,7 +52,14 @@ internal static class OpenApiSetup
                 };
                 document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] }];
                 document.Tags = new HashSet<OpenApiTag>(TagDescriptions.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
+                foreach (var server in document.Servers ?? [])
+                {
+                    server.Url = server.Url?.TrimEnd('/');
+                }
+
                 return Task.CompletedTask;
             });
+            options.AddDocumentTransformer<OpenApi30LintFixups>();
+            options.AddOperationTransformer<PathParameters>();
         });
 }

@@ -44,7 +44,7 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, ILog
     private static ProblemDetails BadRequest(BadHttpRequestException e)
     {
         var match = ParameterName().Match(e.Message);
-        var field = match.Success ? match.Groups[1].Value : "$";
+        var field = match.Success ? char.ToLowerInvariant(match.Groups[1].Value[0]) + match.Groups[1].Value[1..] : "$";
         return Field(e.StatusCode is >= 400 and < 500 ? e.StatusCode : 400, ProblemTypes.InvalidParameter, "A request parameter is invalid", e.Message, field, "invalid-parameter");
     }
 
@@ -83,6 +83,25 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, ILog
         }
 
         return problem;
+    }
+
+    /// <summary>Gives problems the framework writes itself (no route, wrong method, wrong content type)
+    /// CLP's stable types.</summary>
+    public static void Customize(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Type is not null && problem.Type.StartsWith("urn:clp:", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        (problem.Type, problem.Detail) = problem.Status switch
+        {
+            404 => (ProblemTypes.NotFound, problem.Detail ?? $"no route matches {context.HttpContext.Request.Method} {context.HttpContext.Request.Path}"),
+            405 => (ProblemTypes.MethodNotAllowed, problem.Detail ?? $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}"),
+            415 => (ProblemTypes.UnsupportedMediaType, problem.Detail ?? $"the body must be JSON (application/json or application/merge-patch+json), not '{context.HttpContext.Request.ContentType}'"),
+            _ => (problem.Type, problem.Detail),
+        };
     }
 
     [GeneratedRegex("parameter \"[^\"]*? (\\w+)\"", RegexOptions.CultureInvariant)]

@@ -40,5 +40,8 @@ public static class ProblemTypes
     /// <summary>415: the body's content type is not JSON.</summary>
     public const string UnsupportedMediaType = Base + "unsupported-media-type";
 
+    /// <summary>405: the path exists, the method does not.</summary>
+    public const string MethodNotAllowed = Base + "method-not-allowed";
+
     public const string Internal = Base + "internal";
 }
