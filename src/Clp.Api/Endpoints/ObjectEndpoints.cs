@@ -109,24 +109,26 @@ internal static class ObjectEndpoints
         return created ? TypedResults.Created(location, (T)value) : TypedResults.Ok((T)value);
     };
 
+    private delegate Task<ClpObject> BodyWrite(ObjectService service, string cluster, string name, JsonNode body, long? ifMatch, CancellationToken ct);
+
     private static Func<HttpContext, ObjectService, CancellationToken, Task<Ok<T>>> ReplaceAsync<T>(KindInfo kind)
-        where T : ClpObject => async (context, service, ct) =>
-    {
-        var name = RouteValues.Name(context);
-        Access.Check(context, kind, AccessVerb.Update, RouteValues.AccessCluster(context, kind, name), name);
-        var body = await JsonBody.ReadNodeAsync(context.Request, ct);
-        var value = await service.ReplaceAsync(kind, RouteValues.Cluster(context, kind), name, body, RouteValues.IfMatch(context), ct);
-        RouteValues.SetETag(context, value);
-        return TypedResults.Ok((T)value);
-    };
+        where T : ClpObject => WriteWithBody<T>(kind, AccessVerb.Update, (s, c, n, b, m, ct) => s.ReplaceAsync(kind, c, n, b, m, ct));
 
     private static Func<HttpContext, ObjectService, CancellationToken, Task<Ok<T>>> PatchAsync<T>(KindInfo kind)
+        where T : ClpObject => WriteWithBody<T>(kind, AccessVerb.Update, (s, c, n, b, m, ct) => s.PatchAsync(kind, c, n, b, m, ct));
+
+    private static Func<HttpContext, ObjectService, CancellationToken, Task<Ok<T>>> ReplaceStatusAsync<T>(KindInfo kind)
+        where T : ClpObject => WriteWithBody<T>(kind, AccessVerb.UpdateStatus, (s, c, n, b, m, ct) => s.ReplaceStatusAsync(kind, c, n, b, m, ct));
+
+    /// <summary>The shape of every write of an existing object with a body: check access, read the body,
+    /// write with the caller's If-Match, answer the object with its ETag.</summary>
+    private static Func<HttpContext, ObjectService, CancellationToken, Task<Ok<T>>> WriteWithBody<T>(KindInfo kind, AccessVerb verb, BodyWrite write)
         where T : ClpObject => async (context, service, ct) =>
     {
         var name = RouteValues.Name(context);
-        Access.Check(context, kind, AccessVerb.Update, RouteValues.AccessCluster(context, kind, name), name);
+        Access.Check(context, kind, verb, RouteValues.AccessCluster(context, kind, name), name);
         var body = await JsonBody.ReadNodeAsync(context.Request, ct);
-        var value = await service.PatchAsync(kind, RouteValues.Cluster(context, kind), name, body, RouteValues.IfMatch(context), ct);
+        var value = await write(service, RouteValues.Cluster(context, kind), name, body, RouteValues.IfMatch(context), ct);
         RouteValues.SetETag(context, value);
         return TypedResults.Ok((T)value);
     };
@@ -137,17 +139,6 @@ internal static class ObjectEndpoints
         var name = RouteValues.Name(context);
         Access.Check(context, kind, AccessVerb.Delete, RouteValues.AccessCluster(context, kind, name), name);
         var value = await service.DeleteAsync(kind, RouteValues.Cluster(context, kind), name, RouteValues.IfMatch(context), ct);
-        return TypedResults.Ok((T)value);
-    };
-
-    private static Func<HttpContext, ObjectService, CancellationToken, Task<Ok<T>>> ReplaceStatusAsync<T>(KindInfo kind)
-        where T : ClpObject => async (context, service, ct) =>
-    {
-        var name = RouteValues.Name(context);
-        Access.Check(context, kind, AccessVerb.UpdateStatus, RouteValues.AccessCluster(context, kind, name), name);
-        var body = await JsonBody.ReadNodeAsync(context.Request, ct);
-        var value = await service.ReplaceStatusAsync(kind, RouteValues.Cluster(context, kind), name, body, RouteValues.IfMatch(context), ct);
-        RouteValues.SetETag(context, value);
         return TypedResults.Ok((T)value);
     };
 }

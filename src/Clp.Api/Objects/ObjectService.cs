@@ -35,8 +35,16 @@ public sealed partial class ObjectService(IResourceStore store, ObjectValidator 
                 return (existing, false);
             }
 
+            // A taken name is a conflict, whatever else is wrong: validating would compare the candidate
+            // against a cluster where it replaced the existing object.
+            var key = KeyOf(kind, cluster, candidate.Metadata.Name);
+            if (Names.IsValid(candidate.Metadata.Name) && await tx.GetAsync(key) is { } taken)
+            {
+                throw new ObjectAlreadyExistsException(key, taken.Key.Name);
+            }
+
             ThrowIfInvalid(validator.Validate(candidate, snapshot));
-            var stored = await tx.CreateAsync(KeyOf(kind, cluster, candidate.Metadata.Name), candidate.ToJson(), options.SecretHash);
+            var stored = await tx.CreateAsync(key, candidate.ToJson(), options.SecretHash);
             await CreateAutoMonitorsAsync(tx, cluster, candidate, snapshot, options);
             return (stored.ToObject(kind), true);
         }, cancellationToken);

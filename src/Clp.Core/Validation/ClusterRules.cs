@@ -33,6 +33,16 @@ internal static class ClusterRules
         ValidateNpResolvers(spec, after, context);
         if (after.Servers.Count > 0)
         {
+            var names = (spec.Interconnects ?? []).Select(i => i.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            foreach (var server in after.Servers.Values)
+            {
+                foreach (var used in (server.Spec.Interconnects ?? []).Where(a => !names.Contains(a.Interconnect)))
+                {
+                    context.Add("spec.interconnects", "interconnect-in-use",
+                        $"server '{server.Metadata.Name}' has an address on interconnect '{used.Interconnect}'; change the server first");
+                }
+            }
+
             ServerRules.CheckLanReachesAll(after, "spec.interconnects", context);
         }
     }

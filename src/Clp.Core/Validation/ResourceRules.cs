@@ -44,6 +44,14 @@ internal static class ResourceRules
             }
         }
 
+        foreach (var dependent in after.Resources.Values.Where(r =>
+                     (r.Spec.DependsOn ?? []).Any(d => string.Equals(d, name, StringComparison.OrdinalIgnoreCase))
+                     && !string.Equals(r.Spec.Group, spec.Group, StringComparison.OrdinalIgnoreCase)))
+        {
+            context.Add("spec.group", "dependency-other-group",
+                $"resource '{dependent.Metadata.Name}' of group '{dependent.Spec.Group}' depends on this one; dependencies stay within a group");
+        }
+
         var cycle = FindCycle(name, after);
         if (cycle is not null)
         {

@@ -1,4 +1,4 @@
-namespace Clp.Core.Tests;
+namespace Clp.Tests.Shared;
 
 /// <summary>Finds the repository root (the folder holding clp-api.sln) from the test's output folder.</summary>
 internal static class RepoRoot
