@@ -1,0 +1,23 @@
+using Clp.Core.Model;
+using Clp.Core.Store;
+
+namespace Clp.Store.Sqlite.Internal;
+
+/// <summary>The shape every written key must have: a kind and a name, Clusters at top level (cluster "")
+/// and every other kind inside a cluster. Names are validated by the API, not here.</summary>
+internal static class KeyRules
+{
+    public static void Validate(ObjectKey key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key.Kind, "key.Kind");
+        ArgumentException.ThrowIfNullOrEmpty(key.Name, "key.Name");
+        ArgumentNullException.ThrowIfNull(key.Cluster, "key.Cluster");
+        var topLevel = key.Kind == Kinds.Cluster.Kind;
+        if (topLevel != (key.Cluster.Length == 0))
+        {
+            throw new ArgumentException(
+                topLevel ? $"A Cluster lives at top level: {key} must have an empty cluster." : $"{key} must name its cluster.",
+                nameof(key));
+        }
+    }
+}
