@@ -87,4 +87,17 @@ public class ListTests(ApiFactory factory) : IClassFixture<ApiFactory>
         await client.DeleteAsync(c).Ok();
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(c)).StatusCode);
     }
+
+    [Fact]
+    public async Task ClusterNames_InPaths_CompareCaseInsensitively()
+    {
+        var client = factory.Client();
+        var cluster = "Mixed" + Http.Fresh("Case");
+        await client.NewClusterAsync(cluster);
+        await client.NewServerAsync(cluster.ToLowerInvariant(), "s1", 1);
+        var server = await client.GetAsync($"{Http.Base}/clusters/{cluster.ToUpperInvariant()}/servers/S1").Ok();
+        Assert.Equal("s1", (string)server["metadata"]!["name"]!);
+        var list = await client.GetAsync($"{Http.Base}/clusters/{cluster}/servers").Ok();
+        Assert.Single(list["items"]!.AsArray());
+    }
 }

@@ -5,6 +5,7 @@ using Clp.Api.Objects;
 using Clp.Core.Model;
 using Clp.Core.Security;
 using Clp.Core.Store;
+using Clp.Core.Validation;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -66,7 +67,7 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         if (ApiKeyTokens.TryParseClusterKey(token, out var cluster, out var name))
         {
-            var stored = await store.GetAsync(new ObjectKey(Kinds.ApiKey.Kind, cluster, name), ct);
+            var stored = await store.GetAsync(new ObjectKey(Kinds.ApiKey.Kind, Names.Key(cluster), name), ct);
             if (stored is null || !ApiKeyTokens.Matches(token, stored.SecretHash))
             {
                 return null;

@@ -3,6 +3,7 @@ using Clp.Api.Auth;
 using Clp.Api.Objects;
 using Clp.Core.Model;
 using Clp.Core.Security;
+using Clp.Core.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Clp.Api.Endpoints;
@@ -23,6 +24,7 @@ internal static class ApiKeysApi
 
     private static async Task<Created<ApiKeyWithSecret>> CreateAsync(HttpContext context, string cluster, ObjectService service, CancellationToken ct)
     {
+        cluster = Names.Key(cluster);
         var body = await JsonBody.ReadNodeAsync(context.Request, ct);
         var name = body["metadata"] is JsonObject meta && meta["name"] is JsonValue v && v.TryGetValue<string>(out var n) ? n : "";
         Access.Check(context, Kinds.ApiKey, AccessVerb.Create, cluster, name);

@@ -1,14 +1,17 @@
 using System.Globalization;
 using Clp.Api.Objects;
 using Clp.Core.Model;
+using Clp.Core.Validation;
 
 namespace Clp.Api.Endpoints;
 
 /// <summary>Reads the path and header values every object route shares.</summary>
 internal static class RouteValues
 {
+    /// <summary>The cluster of a cluster kind's route as the store keys it (names compare
+    /// case-insensitively; the store compares clusters exactly, so every caller passes the lower-case key).</summary>
     public static string Cluster(HttpContext context, KindInfo kind) =>
-        kind.TopLevel ? "" : (string)context.Request.RouteValues["cluster"]!;
+        kind.TopLevel ? "" : Names.Key((string)context.Request.RouteValues["cluster"]!);
 
     public static string Name(HttpContext context) => (string)context.Request.RouteValues["name"]!;
 

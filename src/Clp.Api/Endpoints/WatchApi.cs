@@ -9,6 +9,7 @@ using Clp.Api.Objects;
 using Clp.Core.Model;
 using Clp.Core.Security;
 using Clp.Core.Store;
+using Clp.Core.Validation;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Clp.Api.Endpoints;
@@ -54,6 +55,7 @@ internal static class WatchApi
     private static async Task<IResult> WatchAsync(HttpContext context, KindInfo? kind, string cluster, WatchParameters parameters, IResourceStore store, CancellationToken ct)
     {
         var caller = Access.CallerOf(context.User);
+        cluster = Names.Key(cluster);
         if (kind?.TopLevel != true)
         {
             Access.Check(context, kind ?? Kinds.Server, AccessVerb.Read, cluster, null);
