@@ -19,7 +19,10 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, string adminKey)
+    /// <summary>Lines the server wrote to standard output.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Output { get; } = new();
+
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, string adminKey, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = ApiDll();
         Assert.True(File.Exists(dll), $"{dll} is missing: build src/Clp.Api first");
@@ -32,12 +35,23 @@ internal sealed class ServerProcess : IAsyncDisposable
         };
         start.Environment["CLP_DATA_DIR"] = dataDirectory;
         start.Environment["CLP_BOOTSTRAP_ADMIN_KEY"] = adminKey;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                server.Output.Enqueue(e.Data);
+            }
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
         await server.WaitHealthyAsync(TimeSpan.FromSeconds(60));
         return server;
     }

@@ -1,13 +1,18 @@
+using System.Text.Json.Serialization;
+
 namespace Clp.Core.Model;
 
 /// <summary>The Kubernetes-style envelope every kind shares: identity, desired state written by users,
 /// observed state written only by the controller and agents.</summary>
 public abstract class ClpObject
 {
+    [JsonPropertyOrder(-3)]
     public string ApiVersion { get; set; } = ClpApi.Version;
 
+    [JsonPropertyOrder(-2)]
     public string Kind { get; set; } = "";
 
+    [JsonPropertyOrder(-1)]
     public ObjectMeta Metadata { get; set; } = new();
 }
 

@@ -4,9 +4,9 @@ using Microsoft.Data.Sqlite;
 
 namespace Clp.Api.Tests;
 
-/// <summary>SIGKILL of the server in the middle of a write loop loses no acknowledged write and leaves the
+/// <summary>clp-api as a real process. SIGKILL in the middle of a write loop loses no acknowledged write and leaves the
 /// store consistent; a restart serves everything (real process, real HTTP).</summary>
-public sealed class ServerCrashTests : IDisposable
+public sealed class ServerProcessTests : IDisposable
 {
     private const string Key = "crash-test-admin-key-000000";
     private readonly string _data = Directory.CreateTempSubdirectory("clp-crash-").FullName;
@@ -69,6 +69,17 @@ public sealed class ServerCrashTests : IDisposable
         using var check = connection.CreateCommand();
         check.CommandText = "PRAGMA integrity_check;";
         Assert.Equal("ok", (string?)check.ExecuteScalar());
+    }
+
+    [Fact]
+    public async Task JsonLogFormat_WritesOneJsonObjectPerLine()
+    {
+        await using var server = await ServerProcess.StartAsync(_data, Key, new Dictionary<string, string> { ["CLP_LOG_FORMAT"] = "json" });
+        await server.Client(Key).GetAsync($"{Http.Base}/clusters").Ok();
+        var lines = server.Output.ToList();
+        Assert.NotEmpty(lines);
+        Assert.All(lines, line => Assert.NotNull(JsonNode.Parse(line)!["@t"]));
+        Assert.Contains(lines, line => line.Contains("Opened store", StringComparison.Ordinal));
     }
 
     public void Dispose()
