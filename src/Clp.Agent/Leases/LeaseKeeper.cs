@@ -1,0 +1,246 @@
+using Clp.Agent.Fencing;
+using Clp.Policy.Leases;
+using Clp.Policy.Time;
+
+namespace Clp.Agent.Leases;
+
+/// <summary>Keeps this server's node lease (DESIGN "Leases and safety" rules 1-3): joins with a new
+/// incarnation, renews every interval with a timeout of one interval and no retry, and after every
+/// successful renewal re-arms a one-shot fence timer at send + T − F. The timer does not depend on the
+/// renewal call, the reconcile queue or any other loop: when it fires, the agent fences, then joins again
+/// with a new incarnation. A 409 on a renewal (revoked or replaced) fences at once.</summary>
+/// <remarks>The lease age is measured from when the agent SENT the last renewal that succeeded, on this
+/// process's monotonic clock: a slow answer makes the lease look older, never younger (it errs safe).
+/// Failure mode operators must know: if the process is frozen (SIGSTOP, a long pause) the timer cannot
+/// fire either; the fence guard process (a later issue) covers that.</remarks>
+public sealed partial class LeaseKeeper : IAsyncDisposable
+{
+    private readonly ILeaseEndpoint _endpoint;
+    private readonly IFence _fence;
+    private readonly LeaseKeeperOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<LeaseKeeper> _logger;
+    private readonly ITimer _fenceTimer;
+    private readonly SemaphoreSlim _fencing = new(1, 1);
+    private readonly object _gate = new();
+    private LeaseGrant? _grant;
+    private LeaseTiming? _timing;
+    private Instant? _lastSuccessfulSend;
+    private long _lastIncarnation;
+    private bool _fenced;
+
+    public LeaseKeeper(ILeaseEndpoint endpoint, IFence fence, LeaseKeeperOptions options, TimeProvider time, ILogger<LeaseKeeper> logger)
+    {
+        _endpoint = endpoint;
+        _fence = fence;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _fenceTimer = time.CreateTimer(_ => _ = FenceFromTimerAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Raised after each successful join or renewal with its send instant (tests observe with it).</summary>
+    internal event Action<Instant>? Renewed;
+
+    /// <summary>The current join, or null before the first one and while rejoining.</summary>
+    public LeaseGrant? Grant
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _fenced ? null : _grant;
+            }
+        }
+    }
+
+    /// <summary>Whether a step of <paramref name="stepTimeout"/> may start now (rule 4): lease age + the
+    /// step's timeout must not pass T − F.</summary>
+    public bool CanStartStep(TimeSpan stepTimeout)
+    {
+        lock (_gate)
+        {
+            return !_fenced && _timing is not null && _timing.CanStartStep(Now(), _lastSuccessfulSend, stepTimeout);
+        }
+    }
+
+    /// <summary>Joins and renews until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var grant = await JoinAsync(cancellationToken);
+            await RenewUntilFencedAsync(grant, cancellationToken);
+        }
+    }
+
+    private async Task<LeaseGrant> JoinAsync(CancellationToken cancellationToken)
+    {
+        var backoff = _options.JoinBackoff;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var incarnation = NextIncarnation();
+            var sent = Now();
+            try
+            {
+                var grant = await _endpoint.AcquireAsync(incarnation, _timing?.Timeout ?? TimeSpan.Zero, cancellationToken);
+                lock (_gate)
+                {
+                    _grant = grant;
+                    _fenced = false;
+                    _lastSuccessfulSend = null;
+                }
+
+                OnSuccess(grant, sent);
+                LogJoined(grant.Incarnation, grant.Interval.TotalMilliseconds, grant.Timeout.TotalMilliseconds);
+                return grant;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogJoinFailed(e, incarnation, backoff.TotalMilliseconds);
+                await Task.Delay(Jitter(backoff), _time, cancellationToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxJoinBackoff.Ticks));
+            }
+        }
+    }
+
+    private async Task RenewUntilFencedAsync(LeaseGrant grant, CancellationToken cancellationToken)
+    {
+        using var ticks = new PeriodicTimer(grant.Interval, _time);
+        while (await ticks.WaitForNextTickAsync(cancellationToken))
+        {
+            if (IsFenced())
+            {
+                return;
+            }
+
+            var sent = Now();
+            using var timeout = new CancellationTokenSource(grant.Interval, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            try
+            {
+                await _endpoint.RenewAsync(grant.Incarnation, _timing!.Timeout, linked.Token);
+                OnSuccess(grant, sent);
+            }
+            catch (LeaseRejectedException e)
+            {
+                LogRevoked(grant.Incarnation, e.Message);
+                await FenceAsync($"lease of incarnation {grant.Incarnation} revoked: {e.Message}");
+                return;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Expected while the API or the network is away: the fence timer, not this loop, decides.
+                LogRenewFailed(grant.Incarnation, e.Message);
+            }
+        }
+    }
+
+    private void OnSuccess(LeaseGrant grant, Instant sent)
+    {
+        lock (_gate)
+        {
+            if (_fenced || !ReferenceEquals(grant, _grant))
+            {
+                return;
+            }
+
+            _timing = LeaseTiming.Create(grant.Interval, grant.Timeout, _options.LongestStopPath());
+            if (_lastSuccessfulSend is { } last && last >= sent)
+            {
+                return;
+            }
+
+            _lastSuccessfulSend = sent;
+            var fenceAt = _timing.FenceAt(sent);
+            var due = fenceAt.SinceOrigin - Now().SinceOrigin;
+            _fenceTimer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+
+        Renewed?.Invoke(sent);
+    }
+
+    private async Task FenceFromTimerAsync()
+    {
+        Instant? last;
+        lock (_gate)
+        {
+            last = _lastSuccessfulSend;
+        }
+
+        var age = last is { } sent ? LeaseTiming.LeaseAge(Now(), sent) : TimeSpan.Zero;
+        await FenceAsync($"no successful renewal for {age.TotalMilliseconds:F0} ms (fence at T - F)");
+    }
+
+    private async Task FenceAsync(string reason)
+    {
+        TimeSpan budget;
+        lock (_gate)
+        {
+            if (_fenced)
+            {
+                return;
+            }
+
+            _fenced = true;
+            _fenceTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            budget = _timing?.FenceBudget ?? TimeSpan.Zero;
+        }
+
+        await _fencing.WaitAsync(CancellationToken.None);
+        try
+        {
+            LogFencing(reason, budget.TotalMilliseconds);
+
+            // Not cancellable by the caller: a fence that stops half way is worse than none.
+            await _fence.FenceAsync(reason, budget, CancellationToken.None);
+        }
+        finally
+        {
+            _fencing.Release();
+        }
+    }
+
+    private bool IsFenced()
+    {
+        lock (_gate)
+        {
+            return _fenced;
+        }
+    }
+
+    private long NextIncarnation()
+    {
+        var next = _options.NextIncarnation?.Invoke(_lastIncarnation)
+            ?? Math.Max(_lastIncarnation + 1, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        _lastIncarnation = Math.Max(next, _lastIncarnation + 1);
+        return _lastIncarnation;
+    }
+
+    private Instant Now() => Instant.FromTimestamp(_time.GetTimestamp(), _time.TimestampFrequency);
+
+    private static TimeSpan Jitter(TimeSpan backoff) =>
+        backoff + TimeSpan.FromTicks((long)(backoff.Ticks * 0.2 * Random.Shared.NextDouble()));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _fenceTimer.DisposeAsync();
+        _fencing.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Joined with incarnation {Incarnation} (interval {IntervalMs} ms, timeout {TimeoutMs} ms)")]
+    private partial void LogJoined(long incarnation, double intervalMs, double timeoutMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Join with incarnation {Incarnation} failed; retrying in {BackoffMs} ms")]
+    private partial void LogJoinFailed(Exception exception, long incarnation, double backoffMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewal of incarnation {Incarnation} failed: {Reason}")]
+    private partial void LogRenewFailed(long incarnation, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Lease of incarnation {Incarnation} revoked: {Reason}")]
+    private partial void LogRevoked(long incarnation, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Fencing: {Reason} (budget {BudgetMs} ms)")]
+    private partial void LogFencing(string reason, double budgetMs);
+}

@@ -1,0 +1,205 @@
+using System.Threading.Channels;
+using Clp.Agent.Fencing;
+using Clp.Agent.Leases;
+using Clp.Policy.Time;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Clp.Agent.Tests.Leases;
+
+/// <summary>The agent's lease keeper on a fake clock: I = 1 s, T = 5 s, so F = 1 s and the fence is armed
+/// at send + 4 s. The test owns every tick and reads outcomes from channels.</summary>
+public sealed class LeaseKeeperTests : IAsyncDisposable
+{
+    private static readonly TimeSpan I = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan T = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Tick = TimeSpan.FromTicks(1);
+
+    private readonly FakeTimeProvider _time = new();
+    private readonly FakeEndpoint _endpoint;
+    private readonly FakeFence _fence;
+    private readonly LeaseKeeper _keeper;
+    private readonly Channel<Instant> _renewed = Channel.CreateUnbounded<Instant>();
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _run;
+
+    public LeaseKeeperTests()
+    {
+        _endpoint = new FakeEndpoint(_time);
+        _fence = new FakeFence(_time);
+        _keeper = new LeaseKeeper(_endpoint, _fence, new LeaseKeeperOptions { NextIncarnation = last => last + 1 }, _time, NullLogger<LeaseKeeper>.Instance);
+        _keeper.Renewed += sent => _renewed.Writer.TryWrite(sent);
+    }
+
+    private TimeSpan Elapsed => Instant.FromTimestamp(_time.GetTimestamp(), _time.TimestampFrequency).SinceOrigin - _fence.Origin;
+
+    private async Task StartAndJoinAsync()
+    {
+        _run = Task.Run(() => _keeper.RunAsync(_stop.Token));
+        await _renewed.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+    }
+
+    private async Task AdvanceAndRenewAsync()
+    {
+        _time.Advance(I);
+        await _renewed.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task RenewalsStop_FenceFiresAtLastSendPlusTMinusF_NotATickBefore()
+    {
+        await StartAndJoinAsync();
+        await AdvanceAndRenewAsync(); // sent at 1 s: fence at 5 s
+        _endpoint.RenewFails = true;
+        _time.Advance(TimeSpan.FromSeconds(4) - Tick);
+        Assert.Empty(_fence.Calls);
+        _time.Advance(Tick);
+        var call = await _fence.Next.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        Assert.Equal(TimeSpan.FromSeconds(5), call.At);
+        Assert.Equal(TimeSpan.FromSeconds(1), call.Budget);
+
+        // Fenced, it joins again with a new incarnation; placements issued before that join stay void.
+        await _renewed.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        Assert.Equal([1L, 2L], _endpoint.Acquired.ToArray());
+    }
+
+    [Fact]
+    public async Task RenewalRejected_FencesAtOnce_ThenRejoinsWithAHigherIncarnation()
+    {
+        await StartAndJoinAsync();
+        _endpoint.RenewRejects = true;
+        _time.Advance(I);
+        var call = await _fence.Next.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        Assert.Equal(I, call.At);
+        Assert.Contains("revoked", call.Reason, StringComparison.Ordinal);
+        _endpoint.RenewRejects = false;
+        await _renewed.Reader.ReadAsync().AsTask().WaitAsync(Bound); // the rejoin
+        Assert.Equal([1L, 2L], _endpoint.Acquired.ToArray());
+        Assert.Equal(2, _keeper.Grant!.Incarnation);
+    }
+
+    [Fact]
+    public async Task SlowSuccessfulRenewal_CountsFromItsSendTime()
+    {
+        await StartAndJoinAsync();
+        _endpoint.RenewDelay = TimeSpan.FromMilliseconds(900);
+        _time.Advance(I); // sent at 1 s, answered at 1.9 s
+        _time.Advance(TimeSpan.FromMilliseconds(900));
+        var sent = await _renewed.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        Assert.Equal(I, sent.SinceOrigin - _fence.Origin);
+        _endpoint.RenewFails = true;
+        _endpoint.RenewDelay = TimeSpan.Zero;
+        _time.Advance(TimeSpan.FromSeconds(5) - Elapsed - Tick); // just before 1 s + 4 s
+        Assert.Empty(_fence.Calls);
+        _time.Advance(Tick);
+        Assert.Equal(TimeSpan.FromSeconds(5), (await _fence.Next.Reader.ReadAsync().AsTask().WaitAsync(Bound)).At);
+    }
+
+    [Fact]
+    public async Task CanStartStep_OnlyWhileAgePlusTimeoutFitsTMinusF()
+    {
+        await StartAndJoinAsync(); // sent at 0: T - F = 4 s
+        Assert.True(_keeper.CanStartStep(TimeSpan.FromSeconds(4)));
+        Assert.False(_keeper.CanStartStep(TimeSpan.FromSeconds(4) + Tick));
+        _endpoint.RenewFails = true;
+        _time.Advance(I);
+        Assert.True(_keeper.CanStartStep(TimeSpan.FromSeconds(3)));
+        Assert.False(_keeper.CanStartStep(TimeSpan.FromSeconds(3) + Tick));
+    }
+
+    [Fact]
+    public async Task HungRenewal_DoesNotHoldTheFenceBack()
+    {
+        await StartAndJoinAsync();
+        _endpoint.RenewHangs = true; // ignores cancellation: the renew loop is stuck
+        for (var i = 0; i < 4; i++)
+        {
+            _time.Advance(I);
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(4), (await _fence.Next.Reader.ReadAsync().AsTask().WaitAsync(Bound)).At);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _endpoint.Release();
+        if (_run is not null)
+        {
+            try
+            {
+                await _run.WaitAsync(Bound);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped.
+            }
+        }
+
+        await _keeper.DisposeAsync();
+        _stop.Dispose();
+    }
+
+    private sealed class FakeEndpoint(FakeTimeProvider time) : ILeaseEndpoint
+    {
+        private readonly TaskCompletionSource _hang = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public System.Collections.Concurrent.ConcurrentQueue<long> Acquired { get; } = new();
+
+        public volatile bool RenewFails;
+        public volatile bool RenewRejects;
+        public volatile bool RenewHangs;
+
+        public TimeSpan RenewDelay { get; set; }
+
+        public Task<LeaseGrant> AcquireAsync(long incarnation, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            Acquired.Enqueue(incarnation);
+            return Task.FromResult(new LeaseGrant(incarnation, I, T, "store-1", 10));
+        }
+
+        public async Task RenewAsync(long incarnation, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            if (RenewHangs)
+            {
+                await _hang.Task;
+            }
+
+            if (RenewDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(RenewDelay, time, CancellationToken.None);
+            }
+
+            if (RenewRejects)
+            {
+                throw new LeaseRejectedException("revoked by the controller");
+            }
+
+            if (RenewFails)
+            {
+                throw new HttpRequestException("connection refused");
+            }
+        }
+
+        public void Release() => _hang.TrySetResult();
+    }
+
+    private sealed class FakeFence(FakeTimeProvider time) : IFence
+    {
+        /// <summary>The clock's reading when the test began: every recorded instant is relative to it.</summary>
+        public TimeSpan Origin { get; } = Instant.FromTimestamp(time.GetTimestamp(), time.TimestampFrequency).SinceOrigin;
+
+        public System.Collections.Concurrent.ConcurrentQueue<(TimeSpan At, string Reason, TimeSpan Budget)> Calls { get; } = new();
+
+        public Channel<(TimeSpan At, string Reason, TimeSpan Budget)> Next { get; } = Channel.CreateUnbounded<(TimeSpan, string, TimeSpan)>();
+
+        public Task FenceAsync(string reason, TimeSpan budget, CancellationToken cancellationToken)
+        {
+            var call = (Instant.FromTimestamp(time.GetTimestamp(), time.TimestampFrequency).SinceOrigin - Origin, reason, budget);
+            Calls.Enqueue(call);
+            Next.Writer.TryWrite(call);
+            return Task.CompletedTask;
+        }
+    }
+}
