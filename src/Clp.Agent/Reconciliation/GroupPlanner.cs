@@ -1,0 +1,59 @@
+using Clp.Core.Model;
+
+namespace Clp.Agent.Reconciliation;
+
+/// <summary>The agent's level-triggered decision, pure: compare the desired placement of every group with
+/// what this server runs, and say what to do next (DESIGN "Agent reconciliation", rules 6 and 7).</summary>
+/// <remarks>
+/// <para>A group is placed here only when its status names this server, comes from the store this
+/// incarnation joined (<c>storeUid</c>), and was issued after the join (<c>issuedAfter</c> &gt; the
+/// lease's epoch floor). Anything else, including a placement issued before the join or by an unknown
+/// store, means "not here": its resources are stopped, never started. On doubt, stop: stopping cannot
+/// make a group run on two servers.</para>
+/// <para>A restarted agent adopts instead of restarting: the caller probes what runs, records it in
+/// <see cref="LocalState"/> as Online, and the plan then finds nothing to activate.</para>
+/// </remarks>
+public static class GroupPlanner
+{
+    /// <param name="resourcesByGroup">Each group's resources, by group name (case-insensitive).</param>
+    public static IReadOnlyList<GroupPlan> Plan(
+        string server,
+        string storeUid,
+        long epochFloor,
+        IEnumerable<Group> groups,
+        IReadOnlyDictionary<string, List<Resource>> resourcesByGroup,
+        LocalState local)
+    {
+        var plans = new List<GroupPlan>();
+        foreach (var group in groups.OrderBy(g => g.Metadata.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            var resources = resourcesByGroup.GetValueOrDefault(group.Metadata.Name) ?? [];
+            var placed = IsPlacedHere(group, server, storeUid, epochFloor);
+            var epoch = group.Status?.Epoch ?? 0;
+            if (placed)
+            {
+                var start = DependencyOrder.StartOrder(resources);
+                var activate = start.Where(r => local.Resource(r.Metadata.Name)?.State != ResourceStates.Online).ToList();
+                var restart = start.Where(r => local.Resource(r.Metadata.Name) is { State: ResourceStates.Online } entry
+                                               && entry.Generation != r.Metadata.Generation).ToList();
+                plans.Add(new GroupPlan(group.Metadata.Name, true, epoch, activate, [], restart));
+            }
+            else
+            {
+                var stop = DependencyOrder.StopOrder(resources)
+                    .Where(r => local.Resource(r.Metadata.Name) is { } entry && ResourceStates.MayBeActive(entry.State))
+                    .ToList();
+                plans.Add(new GroupPlan(group.Metadata.Name, false, epoch, [], stop, []));
+            }
+        }
+
+        return plans;
+    }
+
+    public static bool IsPlacedHere(Group group, string server, string storeUid, long epochFloor) =>
+        group.Status is { } status
+        && string.Equals(status.CurrentServer, server, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(status.StoreUid, storeUid, StringComparison.Ordinal)
+        && status.IssuedAfter is { } issuedAfter
+        && issuedAfter > epochFloor;
+}

@@ -1,0 +1,68 @@
+using Clp.Core.Model;
+
+namespace Clp.Agent.Reconciliation;
+
+/// <summary>What this agent did and saw on its own server: each resource's state, its last error, and the
+/// epoch and generation it acted under. The source of the agent's own Server status.</summary>
+public sealed class LocalState(TimeProvider time)
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, Entry> _resources = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Entry> _groups = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>One resource's or group's state here.</summary>
+    /// <param name="Generation">For resources: the spec generation it was activated with (a change restarts it).</param>
+    public sealed record Entry(string State, long Epoch, long Generation, string? LastError, DateTimeOffset Since);
+
+    public Entry? Resource(string name)
+    {
+        lock (_gate)
+        {
+            return _resources.GetValueOrDefault(name);
+        }
+    }
+
+    public Entry? Group(string name)
+    {
+        lock (_gate)
+        {
+            return _groups.GetValueOrDefault(name);
+        }
+    }
+
+    public void SetResource(string name, string state, long epoch, long generation, string? error = null) =>
+        Set(_resources, name, state, epoch, generation, error);
+
+    public void SetGroup(string name, string state, long epoch, string? error = null) =>
+        Set(_groups, name, state, epoch, 0, error);
+
+    /// <summary>The resources that may still be active here (anything not Offline).</summary>
+    public IReadOnlyList<string> MaybeActiveResources()
+    {
+        lock (_gate)
+        {
+            return [.. _resources.Where(r => ResourceStates.MayBeActive(r.Value.State)).Select(r => r.Key).Order(StringComparer.OrdinalIgnoreCase)];
+        }
+    }
+
+    /// <summary>The status maps for this server's Server object.</summary>
+    public (Dictionary<string, ObjectStateOnServer> Resources, Dictionary<string, ObjectStateOnServer> Groups) Snapshot()
+    {
+        lock (_gate)
+        {
+            return (_resources.ToDictionary(r => r.Key, r => ToStatus(r.Value)), _groups.ToDictionary(g => g.Key, g => ToStatus(g.Value)));
+        }
+    }
+
+    private void Set(Dictionary<string, Entry> map, string name, string state, long epoch, long generation, string? error)
+    {
+        lock (_gate)
+        {
+            var since = map.TryGetValue(name, out var old) && old.State == state ? old.Since : time.GetUtcNow();
+            map[name] = new Entry(state, epoch, generation, error, since);
+        }
+    }
+
+    private static ObjectStateOnServer ToStatus(Entry entry) =>
+        new() { State = entry.State, Epoch = entry.Epoch, LastError = entry.LastError, Since = entry.Since };
+}
