@@ -1,0 +1,128 @@
+using Clp.Core.Drivers;
+using Clp.Core.Model;
+using Clp.Policy.Recovery;
+using Clp.Policy.Time;
+
+namespace Clp.Agent.Monitoring;
+
+/// <summary>One monitor on this server: each scheduled run decides whether to probe (start wait, active-time
+/// timing, suspension), probes within the monitor's timeout (a timeout is a failure, never a
+/// cancellation), counts consecutive failures against the retry count, and on error runs the recovery
+/// state machine: restart the target N times, fail its group over M times, then the final action.</summary>
+/// <remarks>The logic lives here so that it is tested on a fake clock; the Quartz job that calls
+/// <see cref="RunOnceAsync"/> on the monitor's interval is a thin adapter.</remarks>
+public sealed partial class MonitorRunner(
+    MonitorContext context,
+    MonitorSpec spec,
+    MonitorTiming defaultTiming,
+    RecoveryTarget recoveryTarget,
+    IMonitorProbe probe,
+    IRecoveryActions actions,
+    TimeProvider time,
+    ILogger<MonitorRunner> logger)
+{
+    private readonly MonitorCheck _check = MonitorCheck.From(spec, defaultTiming);
+    private readonly Instant _startedAt = Instant.FromTimestamp(time.GetTimestamp(), time.TimestampFrequency);
+    private MonitorCheckState _state = MonitorCheckState.Initial;
+    private MonitorRecoveryState _recovery = MonitorRecoveryState.Initial;
+
+    /// <summary>Normal, Caution (failing within its retries), Error, Suspend or Unused (not probing here).</summary>
+    public string Status { get; private set; } = "Unused";
+
+    public string? LastMessage { get; private set; }
+
+    /// <summary>Set by the operator's monitor suspend; a suspended monitor neither probes nor recovers.</summary>
+    public bool Suspended { get; set; }
+
+    /// <summary>The next probe fails as if the probed thing had failed (CLUSTERPRO's failure verification).</summary>
+    public string? InjectedFailure { get; set; }
+
+    /// <param name="targetActiveHere">Whether the monitored resource is active on this server now.</param>
+    /// <param name="recoverySuppressed">The cluster's switch that suppresses recovery on monitor errors.</param>
+    public async Task<MonitorVerdict?> RunOnceAsync(bool targetActiveHere, bool recoverySuppressed, CancellationToken cancellationToken)
+    {
+        var now = Instant.FromTimestamp(time.GetTimestamp(), time.TimestampFrequency);
+        if (Suspended)
+        {
+            Status = "Suspend";
+            return null;
+        }
+
+        if (!_check.ShouldProbe(now, _startedAt, targetActiveHere))
+        {
+            Status = "Unused";
+            _state = MonitorCheckState.Initial;
+            return null;
+        }
+
+        var (outcome, message) = await ProbeAsync(cancellationToken);
+        var observation = _check.Observe(_state, outcome);
+        _state = observation.Next;
+        LastMessage = message;
+        Status = observation.Verdict switch
+        {
+            MonitorVerdict.Failing => "Caution",
+            MonitorVerdict.Error => "Error",
+            _ => "Normal",
+        };
+        if (observation.Verdict == MonitorVerdict.Recovered)
+        {
+            _recovery = _recovery.OnNormal();
+            LogRecovered(context.Monitor);
+        }
+        else if (observation.Verdict == MonitorVerdict.Error)
+        {
+            await RecoverAsync(message ?? "probe failed", recoverySuppressed, cancellationToken);
+        }
+
+        return observation.Verdict;
+    }
+
+    private async Task<(ProbeOutcome, string?)> ProbeAsync(CancellationToken cancellationToken)
+    {
+        if (InjectedFailure is { } injected)
+        {
+            InjectedFailure = null;
+            return (ProbeOutcome.Failure, $"failure verification: {injected}");
+        }
+
+        var timeout = TimeSpan.FromSeconds(spec.TimeoutSeconds);
+        using var deadline = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            var result = await probe.ProbeAsync(context, linked.Token).WaitAsync(timeout, time, cancellationToken);
+            return (result.Healthy ? ProbeOutcome.Success : ProbeOutcome.Failure, result.Message);
+        }
+        catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested))
+        {
+            return (ProbeOutcome.Timeout, $"probe timed out after {timeout.TotalSeconds:F0} s");
+        }
+    }
+
+    private async Task RecoverAsync(string message, bool suppressed, CancellationToken cancellationToken)
+    {
+        var step = _recovery.OnError(spec.Recovery, recoveryTarget, suppressed);
+        _recovery = step.Next;
+        var reason = $"monitor {context.Monitor} error: {message}";
+        LogError(context.Monitor, message, step.Step.Kind.ToString());
+        switch (step.Step.Kind)
+        {
+            case RecoveryStepKind.Restart:
+                await actions.RestartAsync(recoveryTarget, reason, cancellationToken);
+                break;
+            case RecoveryStepKind.Failover:
+                await actions.RequestFailoverAsync(recoveryTarget, reason, cancellationToken);
+                break;
+            case RecoveryStepKind.FinalAction:
+                await actions.FinalActionAsync(step.Step.FinalAction, recoveryTarget, reason, cancellationToken);
+                break;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Monitor {Monitor} error: {Message}; recovery step {Step}")]
+    private partial void LogError(string monitor, string message, string step);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Monitor {Monitor} is normal again")]
+    private partial void LogRecovered(string monitor);
+}
