@@ -139,6 +139,19 @@ public class WatchGoneTests(ShortHistoryApiFactory factory) : IClassFixture<Shor
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("urn:clp:problem:resource-version-gone", (string?)(await response.ReadJson())["type"]);
 
+        // An SSE client that accepts only text/event-stream still gets the problem body.
+        using var sseOnly = new HttpRequestMessage(HttpMethod.Get, $"{Http.Base}/watch/clusters/{cluster}?resourceVersion={start}");
+        sseOnly.Headers.Accept.ParseAdd("text/event-stream");
+        var refused = await client.SendAsync(sseOnly);
+        Assert.Equal(HttpStatusCode.Gone, refused.StatusCode);
+        Assert.Equal("urn:clp:problem:resource-version-gone", (string?)(await refused.ReadJson())["type"]);
+
+        using var unknown = new HttpRequestMessage(HttpMethod.Get, $"{Http.Base}/watch/clusters/no-such-cluster");
+        unknown.Headers.Accept.ParseAdd("text/event-stream");
+        var missing = await client.SendAsync(unknown);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("urn:clp:problem:not-found", (string?)(await missing.ReadJson())["type"]);
+
         // A recent version still resumes.
         var current = (string)(await client.GetAsync($"{Http.Base}/clusters/{cluster}/groups").Ok())["metadata"]!["resourceVersion"]!;
         await client.PostJson($"{Http.Base}/clusters/{cluster}/groups", """{"metadata":{"name":"late"}}""").Ok(HttpStatusCode.Created);

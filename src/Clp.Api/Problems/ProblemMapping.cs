@@ -26,7 +26,15 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, ILog
 
         problem.Instance = context.Request.Path;
         context.Response.StatusCode = problem.Status!.Value;
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+        if (await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception }))
+        {
+            return true;
+        }
+
+        // The problem details writer declines when the request's Accept excludes JSON (an SSE client sends
+        // only text/event-stream); the error is still answered as problem+json rather than an empty body.
+        await context.Response.WriteAsJsonAsync(problem, problem.GetType(), Core.Json.ClpJson.Options, "application/problem+json", cancellationToken);
+        return true;
     }
 
     internal static ProblemDetails ToProblem(Exception exception) => exception switch

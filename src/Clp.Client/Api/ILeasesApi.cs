@@ -1,0 +1,44 @@
+using System.Text.Json.Nodes;
+using Clp.Client.Model;
+using Clp.Core.Model;
+using Refit;
+
+namespace Clp.Client.Api;
+
+/// <summary>Node leases, one per server, held by that server's agent. Operations of the OpenAPI tag <c>Leases</c>.</summary>
+public interface ILeasesApi
+{
+    /// <summary>One page in name order; every item when <paramref name="limit"/> is null.</summary>
+    [Get("/apis/clp/v1/clusters/{cluster}/leases")]
+    Task<ObjectList<Lease>> ListLeasesAsync(
+        string cluster,
+        string? labelSelector = null,
+        int? limit = null,
+        [AliasAs("continue")] string? continueToken = null,
+        CancellationToken cancellationToken = default);
+
+    [Post("/apis/clp/v1/clusters/{cluster}/leases")]
+    Task<Lease> CreateLeaseAsync(string cluster, [Body] Lease lease, bool? autoMonitors = null, CancellationToken cancellationToken = default);
+
+    [Get("/apis/clp/v1/clusters/{cluster}/leases/{name}")]
+    Task<Lease> GetLeaseAsync(string cluster, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces labels and spec; <paramref name="ifMatch"/> (<see cref="ClpETag"/>) turns a lost update into
+    /// a 412, and a stale <c>metadata.resourceVersion</c> in the body is a 409.</summary>
+    [Put("/apis/clp/v1/clusters/{cluster}/leases/{name}")]
+    Task<Lease> ReplaceLeaseAsync(string cluster, string name, [Body] Lease lease, [Header("If-Match")] string? ifMatch = null, CancellationToken cancellationToken = default);
+
+    /// <summary>RFC 7386 merge patch of labels and spec (<c>null</c> removes a member).</summary>
+    [Patch("/apis/clp/v1/clusters/{cluster}/leases/{name}")]
+    [Headers("Content-Type: application/merge-patch+json")]
+    Task<Lease> PatchLeaseAsync(string cluster, string name, [Body] JsonObject patch, [Header("If-Match")] string? ifMatch = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Answers the deleted object; 409 with <see cref="Problems.ClpProblemException.Dependents"/> while
+    /// other objects name it.</summary>
+    [Delete("/apis/clp/v1/clusters/{cluster}/leases/{name}")]
+    Task<Lease> DeleteLeaseAsync(string cluster, string name, [Header("If-Match")] string? ifMatch = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes the observed status; never bumps the generation.</summary>
+    [Put("/apis/clp/v1/clusters/{cluster}/leases/{name}/status")]
+    Task<Lease> ReplaceLeaseStatusAsync(string cluster, string name, [Body] LeaseStatus status, [Header("If-Match")] string? ifMatch = null, CancellationToken cancellationToken = default);
+}
