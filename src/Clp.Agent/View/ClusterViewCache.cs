@@ -1,0 +1,110 @@
+using Clp.Client;
+using Clp.Client.Watching;
+using Clp.Core.Model;
+
+namespace Clp.Agent.View;
+
+/// <summary>Keeps a <see cref="ClusterView"/> current from a list and the cluster's change feed (STYLE 23:
+/// resume from the last resourceVersion, relist on 410). Changes older than what an object already
+/// shows are ignored, so the overlap between a list and the watch that follows it is harmless.</summary>
+public sealed class ClusterViewCache(IClpClient client, string cluster)
+{
+    private readonly object _gate = new();
+    private Cluster? _cluster;
+    private readonly Dictionary<string, Server> _servers = ClusterView.Map<Server>();
+    private readonly Dictionary<string, Group> _groups = ClusterView.Map<Group>();
+    private readonly Dictionary<string, Resource> _resources = ClusterView.Map<Resource>();
+    private readonly Dictionary<string, Monitor> _monitors = ClusterView.Map<Monitor>();
+
+    public ClusterView Current
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new ClusterView(_cluster, new Dictionary<string, Server>(_servers, StringComparer.OrdinalIgnoreCase),
+                    new Dictionary<string, Group>(_groups, StringComparer.OrdinalIgnoreCase),
+                    new Dictionary<string, Resource>(_resources, StringComparer.OrdinalIgnoreCase),
+                    new Dictionary<string, Monitor>(_monitors, StringComparer.OrdinalIgnoreCase));
+            }
+        }
+    }
+
+    /// <summary>Lists everything the agent tracks afresh; returns the resourceVersion to watch from (the
+    /// oldest of the lists, so no change between them is missed).</summary>
+    public async Task<long> RelistAsync(CancellationToken cancellationToken)
+    {
+        var clusterObject = await client.Clusters.GetClusterAsync(cluster, cancellationToken);
+        var servers = await client.Servers.ListServersAsync(cluster, cancellationToken: cancellationToken);
+        var groups = await client.Groups.ListGroupsAsync(cluster, cancellationToken: cancellationToken);
+        var resources = await client.Resources.ListResourcesAsync(cluster, cancellationToken: cancellationToken);
+        var monitors = await client.Monitors.ListMonitorsAsync(cluster, cancellationToken: cancellationToken);
+        lock (_gate)
+        {
+            _cluster = clusterObject;
+            Reset(_servers, servers.Items);
+            Reset(_groups, groups.Items);
+            Reset(_resources, resources.Items);
+            Reset(_monitors, monitors.Items);
+        }
+
+        return new[] { servers.Metadata.Version, groups.Metadata.Version, resources.Metadata.Version, monitors.Metadata.Version }.Min();
+    }
+
+    /// <summary>Applies one change; returns whether the view changed.</summary>
+    public bool Apply(WatchEvent change)
+    {
+        lock (_gate)
+        {
+            return change.Kind switch
+            {
+                "Cluster" => ApplyCluster(change),
+                "Server" => Apply(_servers, change),
+                "Group" => Apply(_groups, change),
+                "Resource" => Apply(_resources, change),
+                "Monitor" => Apply(_monitors, change),
+                _ => false,
+            };
+        }
+    }
+
+    private bool ApplyCluster(WatchEvent change)
+    {
+        if (_cluster is not null && Version(_cluster) >= change.ResourceVersion)
+        {
+            return false;
+        }
+
+        _cluster = change.Type == WatchEventType.Deleted ? null : change.As<Cluster>();
+        return true;
+    }
+
+    private static bool Apply<T>(Dictionary<string, T> map, WatchEvent change)
+        where T : ClpObject
+    {
+        if (map.TryGetValue(change.Name, out var existing) && Version(existing) >= change.ResourceVersion)
+        {
+            return false;
+        }
+
+        if (change.Type == WatchEventType.Deleted)
+        {
+            return map.Remove(change.Name);
+        }
+
+        map[change.Name] = change.As<T>();
+        return true;
+    }
+
+    private static void Reset<T>(Dictionary<string, T> map, IEnumerable<T> items)
+        where T : ClpObject
+    {
+        map.Clear();
+        foreach (var item in items)
+        {
+            map[item.Metadata.Name] = item;
+        }
+    }
+
+    private static long Version(ClpObject value) => long.TryParse(value.Metadata.ResourceVersion, out var rv) ? rv : 0;
+}
