@@ -1,0 +1,243 @@
+using Clp.Agent.Fencing;
+using Clp.Agent.Leases;
+using Clp.Agent.Reconciliation;
+using Clp.Agent.View;
+using Clp.Client;
+using Clp.Client.Watching;
+using Clp.Core.Drivers;
+using Clp.Core.Model;
+
+namespace Clp.Agent.Node;
+
+/// <summary>One agent: keeps the node lease, follows the cluster's desired state, adopts what already runs
+/// here, and reconciles its server level-triggered (DESIGN "Agent reconciliation"): on every change or
+/// resync it plans every group and executes the next steps, then writes its own Server status.</summary>
+/// <remarks>Only this agent writes its Server's status, so agents never contend. Adoption (rule 7): after
+/// the first join and list, every known resource is probed; what runs is recorded Online, and the planner
+/// then keeps it where the placement is still this server's, and stops it otherwise.</remarks>
+public sealed partial class AgentNode : IAsyncDisposable
+{
+    private readonly IClpClient _client;
+    private readonly AgentOptions _options;
+    private readonly IReadOnlyDictionary<string, IResourceDriver> _drivers;
+    private readonly TimeProvider _time;
+    private readonly ILogger<AgentNode> _logger;
+    private readonly ClusterViewCache _view;
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _loops = [];
+    private CancellationTokenSource _steps = new();
+    private string? _lastStatus;
+    private bool _adopted;
+
+    public AgentNode(
+        IClpClient client,
+        ILeaseEndpoint leases,
+        AgentOptions options,
+        IReadOnlyDictionary<string, IResourceDriver> drivers,
+        ISystemActions system,
+        TimeProvider time,
+        ILoggerFactory loggers)
+    {
+        _client = client;
+        _options = options;
+        _drivers = drivers;
+        _time = time;
+        _logger = loggers.CreateLogger<AgentNode>();
+        _view = new ClusterViewCache(client, options.Cluster);
+        Local = new LocalState(time);
+        Executor = new GroupExecutor(options.Cluster, options.Server, drivers, Local, t => Lease!.CanStartStep(t), time, loggers.CreateLogger<GroupExecutor>());
+        Fencer = new Fencer(options.Cluster, options.Server, drivers, Local, () => _view.Current.ResourcesByGroup(), system, time, loggers.CreateLogger<Fencer>())
+        {
+            CancelInFlight = () => _steps.Cancel(),
+        };
+        Lease = new LeaseKeeper(leases, Fencer, new LeaseKeeperOptions(), time, loggers.CreateLogger<LeaseKeeper>());
+    }
+
+    public LocalState Local { get; }
+
+    public LeaseKeeper Lease { get; }
+
+    internal GroupExecutor Executor { get; }
+
+    internal Fencer Fencer { get; }
+
+    public Task StartAsync()
+    {
+        Lease.Renewed += _ => Wake();
+        _loops.Add(Task.Run(() => Lease.RunAsync(_stop.Token)));
+        _loops.Add(Task.Run(() => WatchAsync(_stop.Token)));
+        _loops.Add(Task.Run(() => ReconcileLoopAsync(_stop.Token)));
+        return Task.CompletedTask;
+    }
+
+    private void Wake() => _wake.Release();
+
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var change in _client.Watcher.WatchClusterAsync(_options.Cluster, _view.RelistAsync, cancellationToken: cancellationToken))
+                {
+                    if (change.Type == WatchEventType.Relisted || _view.Apply(change))
+                    {
+                        Wake();
+                    }
+                }
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogWatchFailed(e.Message);
+                await Task.Delay(_options.RetryDelay, _time, cancellationToken);
+            }
+        }
+    }
+
+    private async Task ReconcileLoopAsync(CancellationToken cancellationToken)
+    {
+        var delay = _options.RetryDelay;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var again = false;
+            try
+            {
+                again = await ReconcileOnceAsync(cancellationToken);
+                delay = _options.RetryDelay;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogReconcileFailed(e.Message);
+                again = true;
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+
+            using var timeout = new CancellationTokenSource(again ? delay : _options.ResyncInterval, _time);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            try
+            {
+                await _wake.WaitAsync(wait.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Resync or retry.
+            }
+        }
+    }
+
+    /// <summary>One level-triggered pass; true when something is left to do (deferred or failed).</summary>
+    private async Task<bool> ReconcileOnceAsync(CancellationToken cancellationToken)
+    {
+        var grant = Lease.Grant;
+        var view = _view.Current;
+        if (grant is null || view.Cluster is null)
+        {
+            return false;
+        }
+
+        if (!_adopted)
+        {
+            await AdoptAsync(view, cancellationToken);
+            _adopted = true;
+        }
+
+        var byGroup = view.ResourcesByGroup();
+        var plans = GroupPlanner.Plan(_options.Server, grant.StoreUid, grant.EpochFloor, view.Groups.Values, byGroup, Local);
+        var pending = false;
+        var steps = _steps;
+        if (steps.IsCancellationRequested)
+        {
+            _steps = steps = new CancellationTokenSource();
+        }
+
+        foreach (var plan in plans)
+        {
+            if (plan.Converged)
+            {
+                Local.SetGroup(plan.Group, plan.PlacedHere ? ResourceStates.Online : ResourceStates.Offline, plan.Epoch);
+                continue;
+            }
+
+            var reason = plan.PlacedHere ? GroupEvent.Start : GroupEvent.Stop;
+            var outcome = await Executor.ExecuteAsync(plan, reason, steps.Token);
+            pending |= outcome.Kind != PlanOutcomeKind.Converged;
+            if (outcome.Kind != PlanOutcomeKind.Converged)
+            {
+                LogPlanOutcome(plan.Group, outcome.Kind.ToString(), outcome.Error ?? "");
+                Local.SetGroup(plan.Group, outcome.Kind is PlanOutcomeKind.Deferred ? ResourceStates.OnlinePending : plan.PlacedHere ? ResourceStates.OnlineFailure : ResourceStates.OfflineFailure, plan.Epoch, outcome.Error);
+            }
+        }
+
+        await ReportAsync(grant.Incarnation, cancellationToken);
+        return pending;
+    }
+
+    /// <summary>Rule 7: record what already runs here as Online, so it is kept (still placed here) or
+    /// stopped (placed elsewhere), never started twice.</summary>
+    private async Task AdoptAsync(ClusterView view, CancellationToken cancellationToken)
+    {
+        foreach (var resource in view.Resources.Values)
+        {
+            if (!_drivers.TryGetValue(resource.Spec.Type, out var driver))
+            {
+                continue;
+            }
+
+            var epoch = view.Groups.GetValueOrDefault(resource.Spec.Group)?.Status?.Epoch ?? 0;
+            var context = new ResourceContext(_options.Cluster, _options.Server, resource.Spec.Group, resource.Metadata.Name, resource.Spec.Type, resource.Spec.Parameters, GroupEvent.Start, epoch);
+            if ((await driver.ProbeAsync(context, cancellationToken)).Healthy)
+            {
+                Local.SetResource(resource.Metadata.Name, ResourceStates.Online, epoch, resource.Metadata.Generation);
+                LogAdopted(resource.Metadata.Name);
+            }
+        }
+    }
+
+    private async Task ReportAsync(long incarnation, CancellationToken cancellationToken)
+    {
+        var (resources, groups) = Local.Snapshot();
+        var status = new ServerStatus { Phase = "Online", Incarnation = incarnation, Resources = resources, Groups = groups };
+        var text = System.Text.Json.JsonSerializer.Serialize(status, Core.Json.ClpJson.Options);
+        if (text == _lastStatus)
+        {
+            return;
+        }
+
+        await _client.Servers.ReplaceServerStatusAsync(_options.Cluster, _options.Server, status, cancellationToken: cancellationToken);
+        _lastStatus = text;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        Wake();
+        foreach (var loop in _loops)
+        {
+            try
+            {
+                await loop.WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+            {
+                // Stopping.
+            }
+        }
+
+        await Lease.DisposeAsync();
+        _stop.Dispose();
+        _wake.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Watch failed: {Reason}")]
+    private partial void LogWatchFailed(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconcile failed: {Reason}")]
+    private partial void LogReconcileFailed(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Group {Group}: {Outcome} {Error}")]
+    private partial void LogPlanOutcome(string group, string outcome, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Adopted {Resource}, already active here")]
+    private partial void LogAdopted(string resource);
+}
