@@ -81,4 +81,40 @@ public sealed class GroupStatus : ObjectStatus
 
     /// <summary>Online, Offline, Online Pending, ... as observed on the current server.</summary>
     public string? Phase { get; set; }
+
+    /// <summary>The store resourceVersion last committed before the write that issued <see cref="Epoch"/>.
+    /// An agent whose lease answer named epoch floor F acts under this placement only if
+    /// <c>issuedAfter &gt; F</c> (DESIGN rule 6: the epoch was issued after its incarnation joined).</summary>
+    public long? IssuedAfter { get; set; }
+
+    /// <summary>Phase one of a placement change away from a server that may still run the group: the
+    /// group is placed nowhere until <see cref="GroupDrain.From"/> reports it Offline for
+    /// <see cref="Epoch"/> or is judged down. Kept until the next placement replaces it.</summary>
+    public GroupDrain? Drain { get; set; }
+
+    /// <summary>Failovers used, per server failed over from (or one entry without a server for the
+    /// cluster count unit); reset when the cluster starts.</summary>
+    public List<FailoverCount>? FailoverCounts { get; set; }
+}
+
+/// <summary>A pending placement change: what the controller waits for before it places the group again.</summary>
+public sealed class GroupDrain
+{
+    /// <summary>The server releasing the group; it reports the group Offline for the group's epoch.</summary>
+    public string From { get; set; } = "";
+
+    /// <summary>Where the group goes once released; null for a stop.</summary>
+    public string? Target { get; set; }
+
+    /// <summary>The Operation that began the change, completed by the phase-two placement.</summary>
+    public string? RequestId { get; set; }
+}
+
+/// <summary>One failover count of a group.</summary>
+public sealed class FailoverCount
+{
+    /// <summary>The server the group failed over from; null when the cluster counts per cluster.</summary>
+    public string? Server { get; set; }
+
+    public int Count { get; set; }
 }
