@@ -16,13 +16,13 @@ internal sealed class ControllerFactory : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-bootstrap-admin-key-0123456789";
 
-    private readonly bool _ownsDirectory;
+    private bool _ownsDirectory;
 
     /// <param name="dataDirectory">Another factory's data directory, to restart clp-api over the same
-    /// store (the first factory deletes it).</param>
+    /// store (stop that one with <see cref="StopKeepingData"/>; this one deletes the directory).</param>
     public ControllerFactory(string? dataDirectory = null)
     {
-        _ownsDirectory = dataDirectory is null;
+        _ownsDirectory = true;
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("clp-controller-test-").FullName;
     }
 
@@ -66,6 +66,47 @@ internal sealed class ControllerFactory : WebApplicationFactory<Program>
                 await agent.RenewAsync();
                 last[agent] = Now;
             }
+        }
+    }
+
+    /// <summary>Stops clp-api gracefully and leaves its data directory for a restart.</summary>
+    public void StopKeepingData()
+    {
+        _ownsDirectory = false;
+        Dispose();
+    }
+
+    /// <summary>Waits (bounded, no polling) until <paramref name="condition"/> holds after a reconcile.</summary>
+    public async Task WaitForControllerAsync(Func<bool> condition, string what) => await WaitForControllerAsync(condition, () => what);
+
+    public async Task WaitForControllerAsync(Func<bool> condition, Func<string> what)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Check(string cluster, int writes)
+        {
+            if (condition())
+            {
+                done.TrySetResult();
+            }
+        }
+
+        Controller.Reconciled += Check;
+        try
+        {
+            if (condition())
+            {
+                return;
+            }
+
+            await done.Task.WaitAsync(StoreWaiter.Bound);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"waited {StoreWaiter.Bound.TotalSeconds} s for the controller: {what()}");
+        }
+        finally
+        {
+            Controller.Reconciled -= Check;
         }
     }
 

@@ -35,6 +35,9 @@ internal sealed class FakeAgent(HttpClient client, string cluster, string server
     public Task<HttpResponseMessage> TryAcquireAsync(long incarnation, int timeoutMs = 3000) =>
         client.Post($"{Lease}/acquire", $$"""{"incarnation":{{incarnation}},"timeoutMs":{{timeoutMs}}}""");
 
+    /// <summary>Continues as incarnation <paramref name="incarnation"/> (another client of the same agent).</summary>
+    public void Resume(long incarnation) => Incarnation = incarnation;
+
     public Task<JsonNode> RenewAsync(int timeoutMs = 3000) => TryRenewAsync(Incarnation, timeoutMs).Ok();
 
     public Task<HttpResponseMessage> TryRenewAsync(long incarnation, int timeoutMs = 3000) =>

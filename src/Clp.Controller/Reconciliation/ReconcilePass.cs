@@ -78,7 +78,7 @@ internal sealed partial class ReconcilePass
         JudgeServers();
         var result = Decide();
         ApplyDecisions(result);
-        if (result.StartupComplete && _status.Phase == ClusterPhases.Starting)
+        if (result.StartupComplete && _status.Phase == ClusterPhases.Starting && _objects.Servers.Count > 0)
         {
             SetPhase(ClusterPhases.Running, "the startup sync is over");
         }
@@ -105,7 +105,8 @@ internal sealed partial class ReconcilePass
     }
 
     /// <summary>A cluster the controller sees for the first time is Starting: the startup sync wait
-    /// applies from now. A controller that restarts during a start waits again from its own start.</summary>
+    /// applies from when it first has a server. A controller that restarts during a start waits again
+    /// from its own start (errs late).</summary>
     private void EnsurePhase()
     {
         if (_status.Phase is null)
@@ -115,7 +116,9 @@ internal sealed partial class ReconcilePass
 
         if (_status.Phase == ClusterPhases.Starting)
         {
-            _startedAt ??= _now;
+            // Without servers there is nothing to wait for yet: the sync wait counts from the first
+            // reconcile that sees a server (a cluster is built object by object).
+            _startedAt = _objects.Servers.Count == 0 ? _now : _startedAt ?? _now;
         }
     }
 

@@ -40,12 +40,15 @@ internal sealed partial class StallMonitor(TimeProvider clock, TimeSpan period, 
     private void Tick()
     {
         var now = Now;
-        var late = now - new Instant(Interlocked.Exchange(ref _lastTickTicks, now.Ticks)) - period;
+        var late = now - new Instant(Interlocked.Read(ref _lastTickTicks)) - period;
         if (late > threshold)
         {
             LogStall(late.TotalMilliseconds);
             onStall(now);
         }
+
+        // Only after the stall is recorded: a judgement that sees this tick also sees the stall.
+        Interlocked.Exchange(ref _lastTickTicks, now.Ticks);
     }
 
     private Instant Now => Instant.FromTimestamp(clock.GetTimestamp(), clock.TimestampFrequency);
