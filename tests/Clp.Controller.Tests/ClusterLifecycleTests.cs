@@ -25,7 +25,8 @@ public sealed class ClusterLifecycleTests : IDisposable
         await _factory.Store.WaitAsync(cluster, Kinds.Cluster, cluster, c => c.Phase() == "Starting", "the new cluster starting");
         var s1 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s1");
         await s1.AcquireAsync(1);
-        Assert.Equal(start + TimeSpan.FromSeconds(10), _factory.Controller.RecheckTimerAt(cluster));
+        await _factory.WaitForControllerAsync(() => _factory.Controller.RecheckTimerAt(cluster) == start + TimeSpan.FromSeconds(10),
+            () => $"the recheck at the end of the sync wait; armed at {_factory.Controller.RecheckTimerAt(cluster)}");
 
         await _factory.AdvanceAsync(TimeSpan.FromSeconds(10) - TimeSpan.FromTicks(1), s1);
         var waiting = JsonNode.Parse((await _factory.Store.GetAsync(new ObjectKey("Group", cluster.ToLowerInvariant(), "g1")))!.Json)!;

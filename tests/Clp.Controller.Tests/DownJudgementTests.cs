@@ -34,6 +34,7 @@ public sealed class DownJudgementTests : IDisposable
         Assert.True((long)placed["status"]!["issuedAfter"]! > s1.EpochFloor, "the placement is issued after s1 joined");
 
         // s1 renews once more, then falls silent; s2 and s3 keep renewing every interval.
+        await _factory.WaitForControllerAsync(() => _factory.Controller.DownTimerAt(cluster) is not null, "the leases judged");
         await s1.RenewAsync();
         var lastS1 = _factory.Now;
         Assert.Equal(lastS1 + Limit + TimeSpan.FromTicks(1), _factory.Controller.DownTimerAt(cluster));

@@ -121,4 +121,36 @@ public sealed class PlacementChangeTests : IDisposable
         var started = await _factory.Store.WaitGroupAsync(cluster, "g1", g => g.Current() == "s2", "g1 started on s2");
         Assert.Equal("ManualStart", started.Reason());
     }
+
+    [Fact]
+    public async Task ServerStop_MovesItsGroupsAwayInTwoPhases_ServerReturnLetsItReceiveGroupsAgain()
+    {
+        var admin = _factory.Client();
+        var cluster = await admin.ClusterAsync(servers: 2, groups: ["g1"]);
+        var s1 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s1");
+        var s2 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s2");
+        await s1.AcquireAsync(1);
+        await s2.AcquireAsync(1);
+        var placed = await _factory.Store.WaitGroupAsync(cluster, "g1", g => g.Current() == "s1", "g1 on s1");
+
+        var leave = await admin.OperationAsync(cluster, "ServerStop", "Server", "s1");
+        var leaving = await _factory.Store.WaitGroupAsync(cluster, "g1", g => g.Epoch() == placed.Epoch() + 1, "g1 leaving s1");
+        Assert.Equal("ServerLeft", leaving.Reason());
+        Assert.Equal("s2", (string?)leaving["status"]!["drain"]!["target"]);
+        await _factory.Store.WaitAsync(cluster, Kinds.Operation, leave, o => o.Phase() == "Running", "s1 leaving");
+        await s1.ReportAsync("g1", "Offline", leaving.Epoch());
+        var moved = await _factory.Store.WaitGroupAsync(cluster, "g1", g => g.Current() == "s2", "g1 on s2");
+        Assert.Equal(leaving.Epoch() + 1, moved.Epoch());
+        await _factory.Store.WaitAsync(cluster, Kinds.Operation, leave, o => o.Phase() == "Succeeded", "s1 left");
+        var left = await _factory.Store.WaitAsync(cluster, Kinds.Cluster, cluster, c => c["status"]?["leftServers"] is not null, "s1 listed as left");
+        Assert.Equal("s1", (string?)left["status"]!["leftServers"]![0]);
+
+        // A move to the server that left is refused; after its return it is accepted.
+        var refused = await admin.OperationAsync(cluster, "GroupMove", "Group", "g1", new JsonObject { ["server"] = "s1" });
+        await _factory.Store.WaitAsync(cluster, Kinds.Operation, refused, o => o.Phase() == "Failed", "a move to a server that left refused");
+        var back = await admin.OperationAsync(cluster, "ServerReturn", "Server", "s1");
+        await _factory.Store.WaitAsync(cluster, Kinds.Operation, back, o => o.Phase() == "Succeeded", "s1 returned");
+        var move = await admin.OperationAsync(cluster, "GroupMove", "Group", "g1", new JsonObject { ["server"] = "s1" });
+        await _factory.Store.WaitAsync(cluster, Kinds.Operation, move, o => o.Phase() == "Running", "the move back began");
+    }
 }

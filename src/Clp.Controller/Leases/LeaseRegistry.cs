@@ -257,8 +257,3 @@ public sealed class LeaseRegistry([FromKeyedServices(ClpClocks.Controller)] Time
         public LeaseView View => new(Incarnation, Revoked, LastReceived, StatedTimeout, RatioAck);
     }
 }
-
-/// <summary>A cluster's heartbeat as lease answers state it.</summary>
-/// <param name="IntervalMs">I.</param>
-/// <param name="TimeoutMs">T with the timeout ratio applied.</param>
-public sealed record ClusterHeartbeat(int IntervalMs, int TimeoutMs, int TimeoutRatio);
