@@ -14,11 +14,18 @@ public class ApiFactory : WebApplicationFactory<Program>
 
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("clp-api-test-").FullName;
 
+    /// <summary>Whether the controller runs in this server.</summary>
+    protected virtual bool ControllerEnabled => false;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("CLP_DATA_DIR", DataDirectory);
         builder.UseSetting("CLP_BOOTSTRAP_ADMIN_KEY", BootstrapKey);
         builder.UseEnvironment("Testing");
+
+        // The API's own tests run without the controller, so nothing but the test writes statuses
+        // (tests/Clp.Controller.Tests run it).
+        builder.UseSetting("Controller:Enabled", ControllerEnabled ? "true" : "false");
     }
 
     /// <summary>A client that sends <paramref name="key"/> (the admin key by default; null for none).</summary>

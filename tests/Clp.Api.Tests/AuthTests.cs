@@ -86,20 +86,22 @@ public class AuthTests(ApiFactory factory) : IClassFixture<ApiFactory>
     }
 
     [Fact]
-    public async Task Agent_WritesOwnServerStatusLeaseAndEvents_Only()
+    public async Task Agent_WritesOwnServerStatusAndEvents_AcquiresAndRenewsOwnLease_Only()
     {
         var (cluster, newKey) = await ClusterWithKeysAsync();
         var agent = factory.Client(await newKey("Agent", "s1"));
         var c = $"{Http.Base}/clusters/{cluster}";
         await agent.GetAsync($"{c}/groups").Ok();
         await agent.PutJson($"{c}/servers/s1/status", """{"phase":"Online","incarnation":1}""").Ok();
-        await agent.PostJson($"{c}/leases", """{"metadata":{"name":"s1"},"spec":{"holder":"s1","incarnation":1,"timeoutMs":5000}}""").Ok(HttpStatusCode.Created);
-        await agent.PutJson($"{c}/leases/s1", """{"metadata":{"name":"s1"},"spec":{"holder":"s1","incarnation":2,"timeoutMs":5000}}""").Ok();
+        await agent.PostJson($"{c}/leases/s1/acquire", """{"incarnation":1,"timeoutMs":5000}""").Ok();
+        await agent.PostJson($"{c}/leases/s1/renew", """{"incarnation":1,"timeoutMs":5000}""").Ok();
         await agent.PostJson($"{c}/events", """{"spec":{"module":"agent","eventId":1,"message":"joined","server":"s1"}}""").Ok(HttpStatusCode.Created);
 
         await AssertProblem(await agent.PutJson($"{c}/servers/s2/status", """{"phase":"Offline"}"""), HttpStatusCode.Forbidden, "other server's status");
         await AssertProblem(await agent.PutJson($"{c}/servers/s1", """{"metadata":{"name":"s1"},"spec":{"priority":1,"interconnects":[{"interconnect":"lan1","address":"10.231.1.1"}]}}"""), HttpStatusCode.Forbidden, "own spec");
-        await AssertProblem(await agent.PostJson($"{c}/leases", """{"metadata":{"name":"s2"},"spec":{"holder":"s2","incarnation":1}}"""), HttpStatusCode.Forbidden, "other lease");
+        await AssertProblem(await agent.PostJson($"{c}/leases/s2/acquire", """{"incarnation":1,"timeoutMs":5000}"""), HttpStatusCode.Forbidden, "other lease");
+        await AssertProblem(await agent.PostJson($"{c}/leases/s2/renew", """{"incarnation":1,"timeoutMs":5000}"""), HttpStatusCode.Forbidden, "other lease's renewal");
+        await AssertProblem(await agent.PostJson($"{c}/leases", """{"metadata":{"name":"s1"},"spec":{"holder":"s1","incarnation":9}}"""), HttpStatusCode.MethodNotAllowed, "direct lease write");
         await AssertProblem(await agent.PutJson($"{c}/groups/g1/status", """{"currentServer":"s1","epoch":1}"""), HttpStatusCode.Forbidden, "group status");
         await AssertProblem(await agent.GetAsync($"{c}/apikeys"), HttpStatusCode.Forbidden, "keys");
     }

@@ -51,7 +51,12 @@ public sealed partial class AgentNode : IAsyncDisposable
         {
             CancelInFlight = () => _steps.Cancel(),
         };
-        Lease = new LeaseKeeper(leases, Fencer, new LeaseKeeperOptions(), time, loggers.CreateLogger<LeaseKeeper>());
+        var leaseOptions = new LeaseKeeperOptions
+        {
+            // F covers the longest stop path of any group that may run here (rule 3).
+            LongestStopPath = () => Policy.Leases.StopPath.OfServer(_view.Current.ResourcesByGroup().Values),
+        };
+        Lease = new LeaseKeeper(leases, Fencer, leaseOptions, time, loggers.CreateLogger<LeaseKeeper>());
     }
 
     public LocalState Local { get; }

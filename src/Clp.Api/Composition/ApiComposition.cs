@@ -3,6 +3,7 @@ using Clp.Api.Endpoints;
 using Clp.Api.Objects;
 using Clp.Api.OpenApi;
 using Clp.Api.Problems;
+using Clp.Controller;
 using Clp.Core.Catalog;
 using Clp.Core.Json;
 using Clp.Core.Validation;
@@ -34,6 +35,7 @@ public static class ApiComposition
         services.AddSingleton<ObjectReader>();
         services.AddSingleton<BootstrapAdminKey>();
         services.AddClpSqliteStore(builder.Configuration);
+        services.AddClpController(builder.Configuration);
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         return builder;
     }
@@ -52,7 +54,7 @@ public static class ApiComposition
             o.DocumentTitle = "CLP API";
         });
         var apis = app.MapGroup("").RequireAuthorization().ProducesProblem(401).ProducesProblem(403);
-        apis.MapKindsApi().MapEventsApi().MapApiKeysApi().MapWatchApi().MapCatalogApi();
+        apis.MapKindsApi().MapEventsApi().MapLeasesApi().MapApiKeysApi().MapWatchApi().MapCatalogApi();
         return app;
     }
 

@@ -3,7 +3,7 @@ using Clp.Core.Model;
 namespace Clp.Api.Endpoints;
 
 /// <summary>The kinds served by the shared object routes alone, one line each: the table of contents of
-/// the native API. Events and ApiKeys have modules of their own.</summary>
+/// the native API. Events, Leases and ApiKeys have modules of their own.</summary>
 internal static class KindsApi
 {
     public static IEndpointRouteBuilder MapKindsApi(this IEndpointRouteBuilder app)
@@ -22,8 +22,6 @@ internal static class KindsApi
             "Monitor resources; status.servers is computed from the servers' statuses.");
         app.MapObjectRoutes<License>(Kinds.License, "License", "Licenses",
             "Registered licenses (stored; gating of types by license comes later).");
-        app.MapObjectRoutes<Lease>(Kinds.Lease, "Lease", "Leases",
-            "Node leases, one per server, held by that server's agent.");
         app.MapObjectRoutes<Operation>(Kinds.Operation, "Operation", "Operations",
             "Operator requests (start, stop, move, ...) with a visible lifecycle; a create with a known clientRequestId returns the first operation (200).",
             ObjectVerbs.List | ObjectVerbs.Create | ObjectVerbs.Delete | ObjectVerbs.Status);

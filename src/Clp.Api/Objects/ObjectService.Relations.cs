@@ -67,6 +67,12 @@ public sealed partial class ObjectService
         {
             await tx.DeleteAsync(KeyOf(Kinds.Monitor, cluster, monitor.Metadata.Name), null);
         }
+
+        // A server's node lease goes with it (nothing else names a lease; its agent's renewals get 409).
+        if (target is Server && await tx.GetAsync(KeyOf(Kinds.Lease, cluster, target.Metadata.Name)) is not null)
+        {
+            await tx.DeleteAsync(KeyOf(Kinds.Lease, cluster, target.Metadata.Name), null);
+        }
     }
 
     /// <summary>A cluster goes only when no configuration is left in it (servers, groups, resources,

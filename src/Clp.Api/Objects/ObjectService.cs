@@ -9,7 +9,7 @@ namespace Clp.Api.Objects;
 
 /// <summary>Every create, replace, patch, status write and delete of every kind: parse, validate against
 /// the cluster as it will be, and write, all in one store transaction so the checks still hold at commit.</summary>
-public sealed partial class ObjectService(IResourceStore store, ObjectValidator validator, TimeProvider time, ILogger<ObjectService> logger)
+public sealed partial class ObjectService(IResourceStore store, ObjectValidator validator, TimeProvider time, Controller.Leases.LeaseRegistry leases, ILogger<ObjectService> logger)
 {
     public IResourceStore Store { get; } = store;
 
@@ -121,6 +121,12 @@ public sealed partial class ObjectService(IResourceStore store, ObjectValidator 
             var stored = await tx.DeleteAsync(KeyOf(kind, cluster, current.Metadata.Name), current.Version());
             return stored.ToObject(kind);
         }, cancellationToken);
+        if (kind == Kinds.Server)
+        {
+            // Its lease went with it: from now on its agent's renewals get 409.
+            leases.Forget(cluster, deleted.Metadata.Name);
+        }
+
         LogDeleted(kind.Kind, cluster, name);
         return deleted;
     }

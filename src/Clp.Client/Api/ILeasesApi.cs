@@ -17,28 +17,16 @@ public interface ILeasesApi
         [AliasAs("continue")] string? continueToken = null,
         CancellationToken cancellationToken = default);
 
-    [Post("/apis/clp/v1/clusters/{cluster}/leases")]
-    Task<Lease> CreateLeaseAsync(string cluster, [Body] Lease lease, bool? autoMonitors = null, CancellationToken cancellationToken = default);
-
     [Get("/apis/clp/v1/clusters/{cluster}/leases/{name}")]
     Task<Lease> GetLeaseAsync(string cluster, string name, CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces labels and spec; <paramref name="ifMatch"/> (<see cref="ClpETag"/>) turns a lost update into
-    /// a 412, and a stale <c>metadata.resourceVersion</c> in the body is a 409.</summary>
-    [Put("/apis/clp/v1/clusters/{cluster}/leases/{name}")]
-    Task<Lease> ReplaceLeaseAsync(string cluster, string name, [Body] Lease lease, [Header("If-Match")] string? ifMatch = null, CancellationToken cancellationToken = default);
+    /// <summary>Joins as <paramref name="server"/> with a new, higher incarnation (DESIGN rule 1); a lower or
+    /// equal one is a <see cref="Problems.ClpConflictException"/> (409).</summary>
+    [Post("/apis/clp/v1/clusters/{cluster}/leases/{server}/acquire")]
+    Task<LeaseGrant> AcquireLeaseAsync(string cluster, string server, [Body] LeaseAcquireRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>RFC 7386 merge patch of labels and spec (<c>null</c> removes a member).</summary>
-    [Patch("/apis/clp/v1/clusters/{cluster}/leases/{name}")]
-    [Headers("Content-Type: application/merge-patch+json")]
-    Task<Lease> PatchLeaseAsync(string cluster, string name, [Body] JsonObject patch, [Header("If-Match")] string? ifMatch = null, CancellationToken cancellationToken = default);
-
-    /// <summary>Answers the deleted object; 409 with <see cref="Problems.ClpProblemException.Dependents"/> while
-    /// other objects name it.</summary>
-    [Delete("/apis/clp/v1/clusters/{cluster}/leases/{name}")]
-    Task<Lease> DeleteLeaseAsync(string cluster, string name, [Header("If-Match")] string? ifMatch = null, CancellationToken cancellationToken = default);
-
-    /// <summary>Writes the observed status; never bumps the generation.</summary>
-    [Put("/apis/clp/v1/clusters/{cluster}/leases/{name}/status")]
-    Task<Lease> ReplaceLeaseStatusAsync(string cluster, string name, [Body] LeaseStatus status, [Header("If-Match")] string? ifMatch = null, CancellationToken cancellationToken = default);
+    /// <summary>Renews (rule 2); a revoked or replaced incarnation is a <see cref="Problems.ClpConflictException"/>
+    /// (409): fence, then join again.</summary>
+    [Post("/apis/clp/v1/clusters/{cluster}/leases/{server}/renew")]
+    Task<LeaseRenewal> RenewLeaseAsync(string cluster, string server, [Body] LeaseRenewRequest request, CancellationToken cancellationToken = default);
 }

@@ -102,16 +102,39 @@ public enum NpResolverType
 
 public sealed class ClusterStatus : ObjectStatus
 {
-    /// <summary>Running, Stopped or Suspended as last decided by the controller.</summary>
+    /// <summary>Stopped, Starting, Running or Suspended (<see cref="ClusterPhases"/>), written by the
+    /// controller. A new cluster is Starting as soon as the controller sees it, then Running once its
+    /// servers joined or the startup sync wait is over.</summary>
     public string? Phase { get; set; }
 
-    /// <summary>A temporary multiplier of every timeout, set by an operation, and when it ends.</summary>
+    /// <summary>When <see cref="Phase"/> last changed (the controller's wall clock; informational).</summary>
+    public DateTimeOffset? PhaseTime { get; set; }
+
+    /// <summary>Servers stopped by a ServerStop operation (they left the cluster: their groups move away
+    /// and they receive none) until a ServerReturn.</summary>
+    public List<string>? LeftServers { get; set; }
+
+    /// <summary>A temporary multiplier of the heartbeat timeout, set by an operation, and when it ends.</summary>
     public TimeoutRatioStatus? TimeoutRatio { get; set; }
+}
+
+/// <summary>The values of <see cref="ClusterStatus.Phase"/>.</summary>
+public static class ClusterPhases
+{
+    public const string Stopped = "Stopped";
+
+    public const string Starting = "Starting";
+
+    public const string Running = "Running";
+
+    public const string Suspended = "Suspended";
 }
 
 public sealed class TimeoutRatioStatus
 {
     public int Ratio { get; set; } = 1;
 
+    /// <summary>When the ratio ends (wall clock, informational): the controller times the end as a
+    /// duration on its own monotonic clock from when it applied the ratio.</summary>
     public DateTimeOffset? Until { get; set; }
 }

@@ -43,5 +43,14 @@ public static class ProblemTypes
     /// <summary>405: the path exists, the method does not.</summary>
     public const string MethodNotAllowed = Base + "method-not-allowed";
 
+    /// <summary>409 to a renewal: this incarnation does not hold the lease (the controller revoked it, a
+    /// newer incarnation took it over, or it was never acquired). The agent fences, if it has not
+    /// already, and rejoins with a new incarnation.</summary>
+    public const string LeaseRevoked = Base + "lease-revoked";
+
+    /// <summary>409 to an acquire: the incarnation is not higher than the holder's (each agent start
+    /// must use a new, higher one).</summary>
+    public const string StaleIncarnation = Base + "stale-incarnation";
+
     public const string Internal = Base + "internal";
 }

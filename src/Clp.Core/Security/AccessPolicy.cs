@@ -3,8 +3,9 @@ using Clp.Core.Model;
 namespace Clp.Core.Security;
 
 /// <summary>Who may do what (DESIGN.md "Roles"): viewer reads; operator reads and creates Operations;
-/// admin does everything in its cluster; agent reads its cluster, writes its own server's status, its
-/// own server's lease and events. A system admin (the bootstrap key) does everything everywhere.
+/// admin does everything in its cluster; agent reads its cluster, writes its own server's status and
+/// events, and acquires and renews its own server's lease (nothing else writes a lease but the lease
+/// protocol and the controller). A system admin (the bootstrap key) does everything everywhere.
 /// API keys themselves are visible to admins only.</summary>
 public static class AccessPolicy
 {
@@ -36,6 +37,8 @@ public static class AccessPolicy
             ApiKeyRole.Admin => null,
             ApiKeyRole.Operator when verb == AccessVerb.Read => null,
             ApiKeyRole.Operator when kind == Kinds.Operation && verb == AccessVerb.Create => null,
+            ApiKeyRole.Operator or ApiKeyRole.Viewer when verb is AccessVerb.Acquire or AccessVerb.Renew =>
+                "only the server's agent key (or an admin) acquires and renews its lease",
             ApiKeyRole.Operator => "an operator key reads and creates Operations only",
             ApiKeyRole.Viewer when verb == AccessVerb.Read => null,
             ApiKeyRole.Viewer => "a viewer key is read-only",
@@ -52,8 +55,8 @@ public static class AccessPolicy
             AccessVerb.Read => null,
             AccessVerb.Create when kind == Kinds.Event => null,
             AccessVerb.UpdateStatus when kind == Kinds.Server && own => null,
-            AccessVerb.Create or AccessVerb.Update or AccessVerb.UpdateStatus when kind == Kinds.Lease && own => null,
-            _ => $"an agent key of server '{caller.Server}' may write only that server's status, its lease and events",
+            AccessVerb.Acquire or AccessVerb.Renew when kind == Kinds.Lease && own => null,
+            _ => $"an agent key of server '{caller.Server}' may write only that server's status and events, and acquire and renew only its lease",
         };
     }
 }
@@ -65,6 +68,12 @@ public enum AccessVerb
     Update,
     UpdateStatus,
     Delete,
+
+    /// <summary>Join as a server: take its node lease with a new incarnation.</summary>
+    Acquire,
+
+    /// <summary>Renew a held node lease.</summary>
+    Renew,
 }
 
 /// <summary>The authenticated caller. <see cref="Cluster"/> is null for a system key.</summary>

@@ -1,0 +1,46 @@
+using Clp.Client;
+using Clp.Client.Problems;
+using Clp.Core.Model;
+
+namespace Clp.Agent.Leases;
+
+/// <summary>The lease protocol over the SDK: acquire and renew this server's lease; a 409 becomes
+/// <see cref="LeaseRejectedException"/>, anything else stays a transient failure.</summary>
+public sealed class ApiLeaseEndpoint(IClpClient client, string cluster, string server) : ILeaseEndpoint
+{
+    public async Task<LeaseGrant> AcquireAsync(long incarnation, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var grant = await client.Leases.AcquireLeaseAsync(cluster, server,
+                new LeaseAcquireRequest { Incarnation = incarnation, TimeoutMs = Milliseconds(timeout) }, cancellationToken);
+            return new LeaseGrant(
+                incarnation,
+                TimeSpan.FromMilliseconds(grant.Heartbeat.IntervalMs),
+                TimeSpan.FromMilliseconds(grant.Heartbeat.TimeoutMs),
+                grant.StoreUid,
+                grant.EpochFloor);
+        }
+        catch (ClpConflictException e)
+        {
+            throw new LeaseRejectedException(e.Detail ?? e.Message);
+        }
+    }
+
+    public async Task RenewAsync(long incarnation, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.Leases.RenewLeaseAsync(cluster, server,
+                new LeaseRenewRequest { Incarnation = incarnation, TimeoutMs = Milliseconds(timeout) }, cancellationToken);
+        }
+        catch (ClpConflictException e)
+        {
+            throw new LeaseRejectedException(e.Detail ?? e.Message);
+        }
+    }
+
+    // The API needs a positive T; before the first grant the agent states none (0 is refused), so the
+    // cluster's own T applies: use the floor the API accepts.
+    private static int Milliseconds(TimeSpan timeout) => Math.Max(300, (int)Math.Ceiling(timeout.TotalMilliseconds));
+}

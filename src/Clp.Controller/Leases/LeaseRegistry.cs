@@ -1,0 +1,259 @@
+using Clp.Core.Model;
+using Clp.Core.Store;
+using Clp.Core.Time;
+using Clp.Core.Validation;
+using Clp.Policy.Time;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Clp.Controller.Leases;
+
+/// <summary>The node-lease renewals, in memory: shared by the API (which records each renewal) and the
+/// controller (which judges servers down from them) of this single-replica process.</summary>
+/// <remarks>
+/// <para>Renewals are not written to the store: one per server every heartbeat interval would flood the
+/// change feed. Each accepted renewal records its receive instant on the controller's monotonic clock
+/// (<see cref="ClpClocks.Controller"/>) and the T it stated. After a restart the registry is empty: it
+/// learns each lease from the store on its first renewal or the controller's first read, and the
+/// controller gives every lease a fresh T + M, so nothing is judged down for silence it did not see.</para>
+/// <para>Revocation is decided here first, atomically with renewals (<see cref="TryRevoke"/>): once a
+/// lease is revoked here, no renewal of that incarnation is accepted, so a renewal can never succeed
+/// after the controller's down decision, even before the store transaction commits. A revocation whose
+/// transaction fails stays revoked here (the safe direction: the agent fences and rejoins).</para>
+/// <para>Failure mode: a second API replica would have its own registry, so renewals must move to the
+/// store before the API runs several replicas (docs/architecture.md).</para>
+/// </remarks>
+public sealed class LeaseRegistry([FromKeyedServices(ClpClocks.Controller)] TimeProvider clock, IResourceStore store)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string Cluster, string Server), Entry> _leases = [];
+    private readonly Dictionary<string, ClusterHeartbeat> _heartbeats = new(StringComparer.Ordinal);
+
+    /// <summary>Raised after an accepted renewal or acquire, with the cluster key, on the caller's
+    /// thread (the controller re-arms its down timer before the request is answered).</summary>
+    public event Action<string>? Renewed;
+
+    /// <summary>Now on the controller's clock.</summary>
+    public Instant Now => Instant.FromTimestamp(clock.GetTimestamp(), clock.TimestampFrequency);
+
+    public TimeProvider Clock => clock;
+
+    /// <summary>Records a renewal. Learns the lease from the store if this process has not seen it.</summary>
+    public async Task<RenewOutcome> RenewAsync(string cluster, string server, long incarnation, TimeSpan statedTimeout, int? timeoutRatioAck, CancellationToken cancellationToken)
+    {
+        var key = Key(cluster, server);
+        if (!await EnsureLoadedAsync(key, cancellationToken))
+        {
+            return RenewOutcome.NotHeld;
+        }
+
+        RenewOutcome outcome;
+        lock (_gate)
+        {
+            outcome = _leases.TryGetValue(key, out var entry) ? RenewLocked(entry, incarnation, statedTimeout, timeoutRatioAck) : RenewOutcome.NotHeld;
+        }
+
+        if (outcome == RenewOutcome.Renewed)
+        {
+            Renewed?.Invoke(key.Cluster);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>An acquire of <paramref name="incarnation"/> is about to be written: from now on no
+    /// renewal of an older incarnation is accepted (the takeover is at once, DESIGN rule 1).</summary>
+    public async Task BeginAcquireAsync(string cluster, string server, long incarnation, CancellationToken cancellationToken)
+    {
+        var key = Key(cluster, server);
+        await EnsureLoadedAsync(key, cancellationToken);
+        lock (_gate)
+        {
+            if (_leases.TryGetValue(key, out var entry))
+            {
+                entry.MinIncarnation = Math.Max(entry.MinIncarnation, incarnation);
+            }
+        }
+    }
+
+    /// <summary>The acquire of <paramref name="incarnation"/> committed: it holds the lease, and its
+    /// acquire counts as a renewal received now.</summary>
+    public void Acquired(string cluster, string server, long incarnation, TimeSpan statedTimeout)
+    {
+        lock (_gate)
+        {
+            var key = Key(cluster, server);
+            if (!_leases.TryGetValue(key, out var entry))
+            {
+                entry = new Entry();
+                _leases[key] = entry;
+            }
+
+            entry.Incarnation = incarnation;
+            entry.MinIncarnation = Math.Max(entry.MinIncarnation, incarnation);
+            entry.Revoked = false;
+            entry.StatedTimeout = statedTimeout;
+            entry.LastReceived = Now;
+            entry.RatioAck = null;
+        }
+
+        Renewed?.Invoke(Names.Key(cluster));
+    }
+
+    /// <summary>Learns a lease as the store holds it (a newer incarnation replaces what is known; a
+    /// revocation in the store revokes here too). Returns the current view.</summary>
+    public LeaseView Observe(string cluster, string server, long incarnation, TimeSpan statedTimeout, bool revoked)
+    {
+        lock (_gate)
+        {
+            var key = Key(cluster, server);
+            if (!_leases.TryGetValue(key, out var entry) || entry.Incarnation < incarnation)
+            {
+                var min = entry?.MinIncarnation ?? incarnation;
+                entry = new Entry { Incarnation = incarnation, MinIncarnation = Math.Max(min, incarnation), StatedTimeout = statedTimeout };
+                _leases[key] = entry;
+            }
+
+            if (entry.Incarnation == incarnation && revoked)
+            {
+                entry.Revoked = true;
+            }
+
+            return entry.View;
+        }
+    }
+
+    public LeaseView? Get(string cluster, string server)
+    {
+        lock (_gate)
+        {
+            return _leases.TryGetValue(Key(cluster, server), out var entry) ? entry.View : null;
+        }
+    }
+
+    /// <summary>Revokes <paramref name="incarnation"/> unless a renewal arrived after the judgement
+    /// (<paramref name="judgedLastReceived"/> is no longer the last receipt) or a newer incarnation took
+    /// over; true when it is revoked.</summary>
+    public bool TryRevoke(string cluster, string server, long incarnation, Instant? judgedLastReceived)
+    {
+        lock (_gate)
+        {
+            if (!_leases.TryGetValue(Key(cluster, server), out var entry) || entry.Incarnation != incarnation)
+            {
+                return false;
+            }
+
+            if (entry.Revoked)
+            {
+                return true;
+            }
+
+            if (entry.LastReceived != judgedLastReceived)
+            {
+                return false;
+            }
+
+            entry.Revoked = true;
+            return true;
+        }
+    }
+
+    /// <summary>The lease was deleted: renewals get 409 until the agent acquires again.</summary>
+    public void Forget(string cluster, string server)
+    {
+        lock (_gate)
+        {
+            _leases.Remove(Key(cluster, server));
+        }
+    }
+
+    public void ForgetCluster(string cluster)
+    {
+        var key = Names.Key(cluster);
+        lock (_gate)
+        {
+            foreach (var lease in _leases.Keys.Where(k => k.Cluster == key).ToList())
+            {
+                _leases.Remove(lease);
+            }
+
+            _heartbeats.Remove(key);
+        }
+    }
+
+    /// <summary>The heartbeat the lease answers tell agents (T with the timeout ratio applied).</summary>
+    public void SetHeartbeat(string cluster, ClusterHeartbeat heartbeat)
+    {
+        lock (_gate)
+        {
+            _heartbeats[Names.Key(cluster)] = heartbeat;
+        }
+    }
+
+    public ClusterHeartbeat? GetHeartbeat(string cluster)
+    {
+        lock (_gate)
+        {
+            return _heartbeats.GetValueOrDefault(Names.Key(cluster));
+        }
+    }
+
+    private RenewOutcome RenewLocked(Entry entry, long incarnation, TimeSpan statedTimeout, int? timeoutRatioAck)
+    {
+        var outcome = entry switch
+        {
+            _ when incarnation < entry.MinIncarnation || incarnation < entry.Incarnation => RenewOutcome.Superseded,
+            _ when incarnation > entry.Incarnation => RenewOutcome.NotHeld,
+            { Revoked: true } => RenewOutcome.Revoked,
+            _ => RenewOutcome.Renewed,
+        };
+        if (outcome == RenewOutcome.Renewed)
+        {
+            entry.LastReceived = Now;
+            entry.StatedTimeout = statedTimeout;
+            entry.RatioAck = timeoutRatioAck;
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Reads the lease from the store unless it is known; false when there is none.</summary>
+    private async Task<bool> EnsureLoadedAsync((string Cluster, string Server) key, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_leases.ContainsKey(key))
+            {
+                return true;
+            }
+        }
+
+        var stored = await store.GetAsync(new ObjectKey(Kinds.Lease.Kind, key.Cluster, key.Server), cancellationToken);
+        if (stored is null)
+        {
+            return false;
+        }
+
+        var lease = stored.As<Lease>();
+        Observe(key.Cluster, key.Server, lease.Spec.Incarnation, TimeSpan.FromMilliseconds(lease.Spec.TimeoutMs), lease.Status?.Revoked == true);
+        return true;
+    }
+
+    private static (string Cluster, string Server) Key(string cluster, string server) => (Names.Key(cluster), Names.Key(server));
+
+    private sealed class Entry
+    {
+        public long Incarnation { get; set; }
+
+        public long MinIncarnation { get; set; }
+
+        public bool Revoked { get; set; }
+
+        public Instant? LastReceived { get; set; }
+
+        public TimeSpan StatedTimeout { get; set; }
+
+        public int? RatioAck { get; set; }
+
+        public LeaseView View => new(Incarnation, Revoked, LastReceived, StatedTimeout, RatioAck);
+    }
+}

@@ -1,0 +1,140 @@
+using Clp.Core.Model;
+using Clp.Core.Store;
+using Clp.Core.Validation;
+using Microsoft.Extensions.Logging;
+
+namespace Clp.Controller.Leases;
+
+/// <summary>The node-lease protocol behind <c>POST .../leases/{server}/acquire</c> and <c>/renew</c>
+/// (DESIGN rules 1, 2 and 5).</summary>
+/// <remarks>
+/// <para>Acquire is one store transaction: the server must exist; a higher incarnation than the holder's
+/// replaces it at once (the old one is refused from before the write), a lower or equal one is refused.
+/// The lease records the epoch floor (the store's resourceVersion before the join) so the agent acts only
+/// under placements issued after it joined.</para>
+/// <para>Renew touches memory only (<see cref="LeaseRegistry"/>); the answer carries the cluster's current
+/// heartbeat so a new T or timeout ratio reaches the agent within one interval.</para>
+/// </remarks>
+public sealed partial class NodeLeaseService(IResourceStore store, LeaseRegistry registry, ILogger<NodeLeaseService> logger)
+{
+    public async Task<AcquireResult> AcquireAsync(string cluster, string server, LeaseAcquireRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var clusterKey = Names.Key(cluster);
+        await registry.BeginAcquireAsync(clusterKey, server, request.Incarnation, cancellationToken);
+        var wallNow = registry.Clock.GetUtcNow();
+        var result = await store.WriteAsync(async (tx, ct) =>
+        {
+            var clusterObject = (await tx.GetAsync(new ObjectKey(Kinds.Cluster.Kind, "", clusterKey)))?.As<Cluster>();
+            if (clusterObject is null)
+            {
+                return new AcquireResult(null, $"Cluster '{cluster}'");
+            }
+
+            var serverObject = (await tx.GetAsync(new ObjectKey(Kinds.Server.Kind, clusterKey, server)))?.As<Server>();
+            if (serverObject is null)
+            {
+                return new AcquireResult(null, $"Server '{server}' in cluster '{cluster}'");
+            }
+
+            var key = new ObjectKey(Kinds.Lease.Kind, clusterKey, serverObject.Metadata.Name);
+            var stored = await tx.GetAsync(key);
+            var current = stored?.As<Lease>();
+            if (current is not null && request.Incarnation <= current.Spec.Incarnation)
+            {
+                return new AcquireResult(null, HolderIncarnation: current.Spec.Incarnation);
+            }
+
+            // The store's resourceVersion before this write: writers are serialized, so every placement
+            // written after this join reads a larger one (GroupStatus.IssuedAfter).
+            var floor = await store.GetResourceVersionAsync(ct);
+            var lease = new Lease
+            {
+                Kind = Kinds.Lease.Kind,
+                Metadata = new ObjectMeta { Name = serverObject.Metadata.Name, Labels = current?.Metadata.Labels },
+                Spec = new LeaseSpec { Holder = serverObject.Metadata.Name, Incarnation = request.Incarnation, TimeoutMs = request.TimeoutMs },
+                Status = new LeaseStatus { Revoked = false, EpochFloor = floor, AcquireTime = wallNow },
+            };
+            var written = stored is null
+                ? await tx.CreateAsync(key, lease.ToJson())
+                : await tx.UpdateAsync(key, lease.ToJson(), stored.ResourceVersion, specChanged: true);
+            var about = ControllerEvents.About(Kinds.Server.Kind, serverObject.Metadata.Name);
+            if (current is null || current.Status?.Revoked == true)
+            {
+                await ControllerEvents.CreateAsync(tx, clusterKey, wallNow, ControllerEvents.ServerJoined, EventSeverity.Info,
+                    $"Server {serverObject.Metadata.Name} joined with agent incarnation {request.Incarnation} (T {request.TimeoutMs} ms)", about, serverObject.Metadata.Name);
+            }
+            else
+            {
+                await ControllerEvents.CreateAsync(tx, clusterKey, wallNow, ControllerEvents.LeaseTakenOver, EventSeverity.Info,
+                    $"Agent incarnation {request.Incarnation} of server {serverObject.Metadata.Name} took its lease over from incarnation {current.Spec.Incarnation} (no failover)",
+                    about, serverObject.Metadata.Name);
+            }
+
+            var heartbeat = registry.GetHeartbeat(clusterKey) ?? HeartbeatOf(clusterObject, wallNow);
+            return new AcquireResult(new LeaseGrant
+            {
+                Lease = written.As<Lease>(),
+                StoreUid = store.StoreUid,
+                EpochFloor = floor,
+                Heartbeat = new HeartbeatSpec { IntervalMs = heartbeat.IntervalMs, TimeoutMs = heartbeat.TimeoutMs },
+                TimeoutRatio = heartbeat.TimeoutRatio,
+            });
+        }, cancellationToken);
+
+        if (result.Grant is { } grant)
+        {
+            registry.Acquired(clusterKey, grant.Lease.Metadata.Name, request.Incarnation, TimeSpan.FromMilliseconds(request.TimeoutMs));
+            LogAcquired(clusterKey, grant.Lease.Metadata.Name, request.Incarnation, grant.EpochFloor);
+        }
+
+        return result;
+    }
+
+    public async Task<RenewResult> RenewAsync(string cluster, string server, LeaseRenewRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var clusterKey = Names.Key(cluster);
+        var heartbeat = registry.GetHeartbeat(clusterKey);
+        if (heartbeat is null)
+        {
+            var clusterObject = (await store.GetAsync(new ObjectKey(Kinds.Cluster.Kind, "", clusterKey), cancellationToken))?.As<Cluster>();
+            if (clusterObject is null)
+            {
+                return new RenewResult(RenewOutcome.NotHeld, null, ClusterMissing: true);
+            }
+
+            heartbeat = HeartbeatOf(clusterObject, registry.Clock.GetUtcNow());
+        }
+
+        var outcome = await registry.RenewAsync(clusterKey, server, request.Incarnation, TimeSpan.FromMilliseconds(request.TimeoutMs), request.TimeoutRatioAck, cancellationToken);
+        if (outcome != RenewOutcome.Renewed)
+        {
+            LogRefused(clusterKey, server, request.Incarnation, outcome);
+            return new RenewResult(outcome, null);
+        }
+
+        return new RenewResult(outcome, new LeaseRenewal
+        {
+            Incarnation = request.Incarnation,
+            Heartbeat = new HeartbeatSpec { IntervalMs = heartbeat.IntervalMs, TimeoutMs = heartbeat.TimeoutMs },
+            TimeoutRatio = heartbeat.TimeoutRatio,
+        });
+    }
+
+    /// <summary>The heartbeat of a cluster from its stored status (the controller keeps the registry's
+    /// copy current; this is the fallback before it has reconciled the cluster).</summary>
+    public static ClusterHeartbeat HeartbeatOf(Cluster cluster, DateTimeOffset wallNow)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        var ratio = cluster.Status?.TimeoutRatio is { } set && (set.Until is null || set.Until > wallNow) ? Math.Max(1, set.Ratio) : 1;
+        var heartbeat = cluster.Spec.Heartbeat ?? new HeartbeatSpec();
+        return new ClusterHeartbeat(heartbeat.IntervalMs, (int)Math.Min(int.MaxValue, (long)heartbeat.TimeoutMs * ratio), ratio);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lease {Cluster}/{Server} acquired by incarnation {Incarnation} (epoch floor {EpochFloor})")]
+    private partial void LogAcquired(string cluster, string server, long incarnation, long epochFloor);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Renewal of lease {Cluster}/{Server} by incarnation {Incarnation} refused: {Outcome}")]
+    private partial void LogRefused(string cluster, string server, long incarnation, RenewOutcome outcome);
+}

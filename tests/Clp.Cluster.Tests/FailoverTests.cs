@@ -1,0 +1,60 @@
+using Clp.Drivers.Simulated;
+
+namespace Clp.Cluster.Tests;
+
+/// <summary>API + 3 agents in one process with simulated drivers (SIMULATION; the real-server tier comes later).</summary>
+public sealed class FailoverTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private readonly SimulatedCluster _cluster = new();
+
+    public Task InitializeAsync() => _cluster.CreateAsync("s1", "s2", "s3");
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    [Fact]
+    public async Task ActiveServerDies_GroupFailsOverToNextInPolicyOrder_NeverOnTwoServers()
+    {
+        foreach (var server in new[] { "s1", "s2", "s3" })
+        {
+            await _cluster.StartAgentAsync(server);
+        }
+
+        var world = _cluster.World;
+        await SimulatedCluster.WaitForAsync(() => Task.FromResult(world.ActiveOn("app1").SequenceEqual(["s1"]) && world.ActiveOn("fip1").SequenceEqual(["s1"])),
+            "g1 (fip1, app1) to run on s1", Bound);
+        Assert.Equal(["fip1", "app1"], world.History.Where(h => h.Active).Select(h => h.Resource));
+
+        var killedAt = DateTimeOffset.UtcNow;
+        await _cluster.KillServerAsync("s1");
+        await SimulatedCluster.WaitForAsync(() => Task.FromResult(world.ActiveOn("app1").SequenceEqual(["s2"])), "g1 to fail over to s2", Bound);
+        var failedOverAt = world.History.Last(h => h.Active && h.Server == "s2" && h.Resource == "fip1").At;
+        var group = await _cluster.GroupAsync();
+        Assert.Equal("s2", group.Status!.CurrentServer);
+
+        // Failover began no earlier than the last renewal + T + M (the kill stopped renewals): at least T after the kill.
+        Assert.True(failedOverAt - killedAt >= TimeSpan.FromMilliseconds(_cluster.TimeoutMs),
+            $"failover {(failedOverAt - killedAt).TotalMilliseconds:F0} ms after the kill, before T = {_cluster.TimeoutMs} ms");
+        output.WriteLine($"failover: g1 active on s2 {(failedOverAt - killedAt).TotalMilliseconds:F0} ms after s1 died (heartbeat interval {_cluster.IntervalMs} ms, timeout {_cluster.TimeoutMs} ms)");
+        AssertNeverOnTwoServers(world, "fip1");
+        AssertNeverOnTwoServers(world, "app1");
+    }
+
+    /// <summary>Replays the ground truth: at no moment was the resource active on two servers.</summary>
+    internal static void AssertNeverOnTwoServers(SimulatedWorld world, string resource)
+    {
+        var active = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var change in world.History.Where(h => string.Equals(h.Resource, resource, StringComparison.OrdinalIgnoreCase)))
+        {
+            if (change.Active)
+            {
+                active.Add(change.Server);
+                Assert.True(active.Count <= 1, $"{resource} active on {string.Join(" and ", active)} at {change.At:O}");
+            }
+            else
+            {
+                active.Remove(change.Server);
+            }
+        }
+    }
+}

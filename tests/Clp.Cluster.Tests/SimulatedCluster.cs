@@ -1,0 +1,131 @@
+using System.Text.Json.Nodes;
+using Clp.Agent.Leases;
+using Clp.Agent.Node;
+using Clp.Client;
+using Clp.Core.Model;
+using Clp.Drivers.Simulated;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Clp.Cluster.Tests;
+
+/// <summary>SIMULATION harness: clp-api (with its controller) in-process and one agent per server over
+/// simulated drivers, all on real time. The <see cref="World"/> is the ground truth the tests check.</summary>
+public sealed class SimulatedCluster : IAsyncDisposable
+{
+    public const string Name = "c1";
+    private readonly Dictionary<string, AgentNode> _agents = new(StringComparer.OrdinalIgnoreCase);
+
+    public SimulatedCluster(int intervalMs = 500, int timeoutMs = 4000)
+    {
+        IntervalMs = intervalMs;
+        TimeoutMs = timeoutMs;
+        World = new SimulatedWorld(TimeProvider.System);
+    }
+
+    public int IntervalMs { get; }
+
+    public int TimeoutMs { get; }
+
+    public ClusterApi Api { get; } = new();
+
+    public SimulatedWorld World { get; }
+
+    public ClpClient Admin => Api.Client();
+
+    public IReadOnlyDictionary<string, AgentNode> Agents => _agents;
+
+    /// <summary>Creates the cluster with <paramref name="servers"/> and group g1 (policy in server order) holding
+    /// fip1 and app1 (app1 depends on fip1), every step bounded to 1 s.</summary>
+    public async Task CreateAsync(params string[] servers)
+    {
+        var admin = Admin;
+        await admin.Clusters.CreateClusterAsync(new Core.Model.Cluster
+        {
+            Metadata = new ObjectMeta { Name = Name },
+            Spec = new ClusterSpec
+            {
+                Heartbeat = new HeartbeatSpec { IntervalMs = IntervalMs, TimeoutMs = TimeoutMs },
+                StartupSyncWaitSeconds = 30,
+                Interconnects = [new InterconnectSpec { Name = "lan1", Network = "10.231.50.0/24" }],
+            },
+        }, autoMonitors: false);
+        for (var i = 0; i < servers.Length; i++)
+        {
+            await admin.Servers.CreateServerAsync(Name, new Server
+            {
+                Metadata = new ObjectMeta { Name = servers[i] },
+                Spec = new ServerSpec { Priority = i, Interconnects = [new ServerInterconnectAddress { Interconnect = "lan1", Address = $"10.231.50.{i + 1}" }] },
+            });
+        }
+
+        await admin.Groups.CreateGroupAsync(Name, new Group
+        {
+            Metadata = new ObjectMeta { Name = "g1" },
+            Spec = new GroupSpec { FailoverPolicy = new FailoverPolicy { Kind = FailoverPolicyKind.Servers, Servers = [.. servers] } },
+        });
+        await admin.Resources.CreateResourceAsync(Name, Resource("fip1", "fip", new JsonObject { ["ip"] = "10.231.51.10" }), autoMonitors: false);
+        await admin.Resources.CreateResourceAsync(Name, Resource("app1", "appli", new JsonObject { ["startCommand"] = "/bin/true" }, "fip1"), autoMonitors: false);
+    }
+
+    private static Resource Resource(string name, string type, JsonObject parameters, params string[] dependsOn) => new()
+    {
+        Metadata = new ObjectMeta { Name = name },
+        Spec = new ResourceSpec { Group = "g1", Type = type, Parameters = parameters, DependsOn = [.. dependsOn], StartTimeoutSeconds = 1, StopTimeoutSeconds = 1 },
+    };
+
+    /// <summary>Starts the agent of <paramref name="server"/> with its own agent key.</summary>
+    public async Task<AgentNode> StartAgentAsync(string server)
+    {
+        var created = await Admin.ApiKeys.CreateApiKeyAsync(Name, new ApiKey
+        {
+            Metadata = new ObjectMeta { Name = $"agent-{server}-{Guid.NewGuid():N}"[..30] },
+            Spec = new ApiKeySpec { Role = ApiKeyRole.Agent, Server = server },
+        });
+        var client = Api.Client(created.Key);
+        var drivers = SimulatedDrivers.ResourceDrivers(server, World, TimeProvider.System).ToDictionary(d => d.Type);
+        var agent = new AgentNode(
+            client,
+            new ApiLeaseEndpoint(client, Name, server),
+            new AgentOptions { Cluster = Name, Server = server, ResyncInterval = TimeSpan.FromSeconds(1) },
+            drivers,
+            new RecordingSystemActions(server, World),
+            TimeProvider.System,
+            NullLoggerFactory.Instance);
+        _agents[server] = agent;
+        await agent.StartAsync();
+        return agent;
+    }
+
+    /// <summary>A server's death: its agent stops at once (no fence) and its simulated resources vanish.</summary>
+    public async Task KillServerAsync(string server)
+    {
+        World.PowerOff(server);
+        if (_agents.Remove(server, out var agent))
+        {
+            await agent.DisposeAsync();
+        }
+    }
+
+    public async Task<Group> GroupAsync(string name = "g1") => await Admin.Groups.GetGroupAsync(Name, name);
+
+    /// <summary>Waits for <paramref name="condition"/>, at most <paramref name="bound"/>; fails naming <paramref name="what"/>.</summary>
+    public static async Task WaitForAsync(Func<Task<bool>> condition, string what, TimeSpan bound)
+    {
+        using var deadline = new CancellationTokenSource(bound);
+        while (!await condition())
+        {
+            Assert.False(deadline.IsCancellationRequested, $"timed out after {bound.TotalSeconds} s waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var agent in _agents.Values)
+        {
+            await agent.DisposeAsync();
+        }
+
+        Api.Dispose();
+    }
+}
