@@ -40,6 +40,64 @@ public sealed class FailoverTests(Xunit.Abstractions.ITestOutputHelper output) :
         AssertNeverOnTwoServers(world, "app1");
     }
 
+    [Fact]
+    public async Task GroupMove_LandsOnTarget_TwoPhase_NeverOnTwoServers()
+    {
+        foreach (var server in new[] { "s1", "s2", "s3" })
+        {
+            await _cluster.StartAgentAsync(server);
+        }
+
+        var world = _cluster.World;
+        await SimulatedCluster.WaitForAsync(() => Task.FromResult(world.ActiveOn("app1").SequenceEqual(["s1"])), "g1 to run on s1", Bound);
+        await _cluster.Admin.Operations.CreateOperationAsync(SimulatedCluster.Name, new Core.Model.Operation
+        {
+            Spec = new Core.Model.OperationSpec
+            {
+                Verb = Core.Model.OperationVerb.GroupMove,
+                Target = new Core.Model.ObjectReference { Kind = "Group", Name = "g1" },
+                Parameters = new System.Text.Json.Nodes.JsonObject { ["server"] = "s3" },
+                ClientRequestId = "move-1",
+            },
+        });
+        await SimulatedCluster.WaitForAsync(() => Task.FromResult(world.ActiveOn("app1").SequenceEqual(["s3"]) && world.ActiveOn("fip1").SequenceEqual(["s3"])),
+            "g1 to move to s3", Bound);
+        var operations = await _cluster.Admin.Operations.ListOperationsAsync(SimulatedCluster.Name);
+        await SimulatedCluster.WaitForAsync(async () =>
+                (await _cluster.Admin.Operations.ListOperationsAsync(SimulatedCluster.Name)).Items.Single().Status?.Phase == Core.Model.OperationPhase.Succeeded,
+            "the move operation to succeed", Bound);
+        Assert.NotEmpty(operations.Items);
+        AssertNeverOnTwoServers(world, "fip1");
+        AssertNeverOnTwoServers(world, "app1");
+
+        // Released in reverse dependency order on s1 before anything started on s3.
+        var s1Stops = world.History.Where(h => h.Server == "s1" && !h.Active).Select(h => h.Resource).ToList();
+        Assert.Equal(["app1", "fip1"], s1Stops);
+    }
+
+    [Fact]
+    public async Task RestartedAgent_AdoptsItsRunningGroup_WithoutRestartingIt()
+    {
+        foreach (var server in new[] { "s1", "s2", "s3" })
+        {
+            await _cluster.StartAgentAsync(server);
+        }
+
+        var world = _cluster.World;
+        await SimulatedCluster.WaitForAsync(() => Task.FromResult(world.ActiveOn("app1").SequenceEqual(["s1"])), "g1 to run on s1", Bound);
+        var before = world.History.Count;
+        var epochBefore = (await _cluster.GroupAsync()).Status!.Epoch;
+
+        // The agent process restarts; the resources keep running (an agent crash is not a server death).
+        await _cluster.StopAgentAsync("s1");
+        var restarted = await _cluster.StartAgentAsync("s1");
+        await SimulatedCluster.WaitForAsync(async () => (await _cluster.GroupAsync()).Status!.Epoch > epochBefore, "the placement to be re-issued for the new incarnation", Bound);
+        await SimulatedCluster.WaitForAsync(() => Task.FromResult(restarted.Local.Group("g1")?.State == "Online"), "the restarted agent to report g1 Online", Bound);
+        Assert.Equal("s1", (await _cluster.GroupAsync()).Status!.CurrentServer);
+        Assert.Equal(before, world.History.Count);
+        Assert.Equal(["s1"], world.ActiveOn("app1"));
+    }
+
     /// <summary>Replays the ground truth: at no moment was the resource active on two servers.</summary>
     internal static void AssertNeverOnTwoServers(SimulatedWorld world, string resource)
     {

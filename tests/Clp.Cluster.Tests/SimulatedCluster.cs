@@ -106,6 +106,15 @@ public sealed class SimulatedCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>An agent crash or restart: the agent stops (no fence), its simulated resources keep running.</summary>
+    public async Task StopAgentAsync(string server)
+    {
+        if (_agents.Remove(server, out var agent))
+        {
+            await agent.DisposeAsync();
+        }
+    }
+
     public async Task<Group> GroupAsync(string name = "g1") => await Admin.Groups.GetGroupAsync(Name, name);
 
     /// <summary>Waits for <paramref name="condition"/>, at most <paramref name="bound"/>; fails naming <paramref name="what"/>.</summary>

@@ -158,6 +158,11 @@ public sealed partial class AgentNode : IAsyncDisposable
 
         foreach (var plan in plans)
         {
+            if (plan.AwaitingReissue)
+            {
+                continue;
+            }
+
             if (plan.Converged)
             {
                 Local.SetGroup(plan.Group, plan.PlacedHere ? ResourceStates.Online : ResourceStates.Offline, plan.Epoch);

@@ -9,7 +9,9 @@ namespace Clp.Agent.Reconciliation;
 /// incarnation joined (<c>storeUid</c>), and was issued after the join (<c>issuedAfter</c> &gt; the
 /// lease's epoch floor). Anything else, including a placement issued before the join or by an unknown
 /// store, means "not here": its resources are stopped, never started. On doubt, stop: stopping cannot
-/// make a group run on two servers.</para>
+/// make a group run on two servers. The one exception is a placement on this server, from this store,
+/// issued before the join (an agent restart): the controller never moved it, so nobody else runs it;
+/// the agent keeps what runs and starts nothing until the controller re-issues it (rule 7's adoption).</para>
 /// <para>A restarted agent adopts instead of restarting: the caller probes what runs, records it in
 /// <see cref="LocalState"/> as Online, and the plan then finds nothing to activate.</para>
 /// </remarks>
@@ -38,6 +40,10 @@ public static class GroupPlanner
                                                && entry.Generation != r.Metadata.Generation).ToList();
                 plans.Add(new GroupPlan(group.Metadata.Name, true, epoch, activate, [], restart));
             }
+            else if (IsPlacedHereBeforeJoin(group, server, storeUid, epochFloor))
+            {
+                plans.Add(new GroupPlan(group.Metadata.Name, false, epoch, [], [], [], AwaitingReissue: true));
+            }
             else
             {
                 var stop = DependencyOrder.StopOrder(resources)
@@ -49,6 +55,12 @@ public static class GroupPlanner
 
         return plans;
     }
+
+    private static bool IsPlacedHereBeforeJoin(Group group, string server, string storeUid, long epochFloor) =>
+        group.Status is { } status
+        && string.Equals(status.CurrentServer, server, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(status.StoreUid, storeUid, StringComparison.Ordinal)
+        && (status.IssuedAfter ?? 0) <= epochFloor;
 
     public static bool IsPlacedHere(Group group, string server, string storeUid, long epochFloor) =>
         group.Status is { } status

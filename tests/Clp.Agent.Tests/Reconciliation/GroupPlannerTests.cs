@@ -21,8 +21,6 @@ public class GroupPlannerTests
     [Theory]
     [InlineData("s2", 100, Fixture.Store, "placed on another server")]
     [InlineData(null, 100, Fixture.Store, "placed nowhere")]
-    [InlineData("s1", 50, Fixture.Store, "issued before this incarnation joined (at the floor)")]
-    [InlineData("s1", 10, Fixture.Store, "issued before this incarnation joined")]
     [InlineData("s1", 100, "other-store", "issued by another store")]
     public void NotPlacedHere_StopsWhatRunsInReverseOrder_AndStartsNothing(string? current, long issuedAfter, string store, string why)
     {
@@ -35,6 +33,19 @@ public class GroupPlannerTests
         Assert.False(plan.PlacedHere, why);
         Assert.Empty(plan.Activate);
         Assert.Equal(["app1", "disk1", "fip1"], plan.Deactivate.Select(r => r.Metadata.Name));
+    }
+
+    [Theory]
+    [InlineData(50, "at the floor")]
+    [InlineData(10, "below it")]
+    public void PlacedHereBeforeTheJoin_KeepsWhatRuns_AndStartsNothing(long issuedAfter, string why)
+    {
+        _f.Local.SetResource("fip1", ResourceStates.Online, 1, 1);
+        var plan = PlanFor(Fixture.NewGroup("s1", issuedAfter: issuedAfter));
+        Assert.True(plan.AwaitingReissue, why);
+        Assert.False(plan.PlacedHere);
+        Assert.Empty(plan.Activate);
+        Assert.Empty(plan.Deactivate);
     }
 
     [Fact]
