@@ -228,9 +228,10 @@ public sealed partial class AgentNode : IAsyncDisposable
             {
                 await loop.WaitAsync(TimeSpan.FromSeconds(10));
             }
-            catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+            catch (Exception e) when (_stop.IsCancellationRequested)
             {
-                // Stopping.
+                // Stopping: a call cut short by the stop may fail any way it likes (a 499, a cancellation).
+                LogStopped(e.GetType().Name);
             }
         }
 
@@ -238,6 +239,9 @@ public sealed partial class AgentNode : IAsyncDisposable
         _stop.Dispose();
         _wake.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A loop ended with {Exception} while stopping")]
+    private partial void LogStopped(string exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Watch failed: {Reason}")]
     private partial void LogWatchFailed(string reason);

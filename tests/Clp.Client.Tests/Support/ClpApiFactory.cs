@@ -24,6 +24,9 @@ public class ClpApiFactory : WebApplicationFactory<Program>
     {
         builder.UseSetting("CLP_DATA_DIR", DataDirectory);
         builder.UseSetting("CLP_BOOTSTRAP_ADMIN_KEY", AdminKey);
+
+        // The SDK tests observe exactly what they write; the controller's own writes would interleave.
+        builder.UseSetting("Controller:Enabled", "false");
         builder.UseEnvironment("Testing");
     }
 
