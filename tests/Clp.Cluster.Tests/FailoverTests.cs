@@ -98,6 +98,36 @@ public sealed class FailoverTests(Xunit.Abstractions.ITestOutputHelper output) :
         Assert.Equal(["s1"], world.ActiveOn("app1"));
     }
 
+    [Fact]
+    public async Task AgentCutFromTheApi_FencesBeforeTheFailover_AndRejoinsWithoutTheGroup()
+    {
+        foreach (var server in new[] { "s1", "s2", "s3" })
+        {
+            await _cluster.StartAgentAsync(server);
+        }
+
+        var world = _cluster.World;
+        await SimulatedCluster.WaitForAsync(() => Task.FromResult(world.ActiveOn("app1").SequenceEqual(["s1"])), "g1 to run on s1", Bound);
+        var incarnation = _cluster.Agents["s1"].Lease.Grant!.Incarnation;
+
+        _cluster.CutLeases["s1"] = true;
+        await SimulatedCluster.WaitForAsync(() => Task.FromResult(world.ActiveOn("app1").SequenceEqual(["s2"]) && world.ActiveOn("fip1").SequenceEqual(["s2"])),
+            "g1 to fail over to s2", Bound);
+
+        // The agent fenced itself (T - F after its last renewal) before the controller judged it down (T + M).
+        var fenced = world.History.Last(h => h.Server == "s1" && !h.Active && h.Resource == "fip1").At;
+        var started = world.History.First(h => h.Server == "s2" && h.Active && h.Resource == "fip1").At;
+        Assert.True(fenced < started, $"s1 released fip1 at {fenced:O}, after s2 started it at {started:O}");
+        AssertNeverOnTwoServers(world, "fip1");
+        AssertNeverOnTwoServers(world, "app1");
+
+        // Reconnected, it joins again with a new incarnation and does not take the group back.
+        _cluster.CutLeases.TryRemove("s1", out _);
+        await SimulatedCluster.WaitForAsync(() => Task.FromResult(_cluster.Agents["s1"].Lease.Grant?.Incarnation > incarnation), "s1 to rejoin", Bound);
+        Assert.Equal(["s2"], world.ActiveOn("app1"));
+        Assert.Equal("s2", (await _cluster.GroupAsync()).Status!.CurrentServer);
+    }
+
     /// <summary>Replays the ground truth: at no moment was the resource active on two servers.</summary>
     internal static void AssertNeverOnTwoServers(SimulatedWorld world, string resource)
     {

@@ -73,6 +73,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
         Spec = new ResourceSpec { Group = "g1", Type = type, Parameters = parameters, DependsOn = [.. dependsOn], StartTimeoutSeconds = 1, StopTimeoutSeconds = 1 },
     };
 
+    /// <summary>Renewals of each server's agent fail while the server is in here (its lease traffic is cut).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, bool> CutLeases { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Starts the agent of <paramref name="server"/> with its own agent key.</summary>
     public async Task<AgentNode> StartAgentAsync(string server)
     {
@@ -85,7 +88,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var drivers = SimulatedDrivers.ResourceDrivers(server, World, TimeProvider.System).ToDictionary(d => d.Type);
         var agent = new AgentNode(
             client,
-            new ApiLeaseEndpoint(client, Name, server),
+            new CuttableLeaseEndpoint(new ApiLeaseEndpoint(client, Name, server), () => CutLeases.ContainsKey(server)),
             new AgentOptions { Cluster = Name, Server = server, ResyncInterval = TimeSpan.FromSeconds(1) },
             drivers,
             new RecordingSystemActions(server, World),
@@ -137,4 +140,14 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
         Api.Dispose();
     }
+}
+
+/// <summary>Fails every lease call while <paramref name="cut"/> says so, as a lost route to the API would.</summary>
+internal sealed class CuttableLeaseEndpoint(ILeaseEndpoint inner, Func<bool> cut) : ILeaseEndpoint
+{
+    public Task<JoinGrant> AcquireAsync(long incarnation, TimeSpan timeout, CancellationToken cancellationToken) =>
+        cut() ? throw new HttpRequestException("lease traffic cut by the test") : inner.AcquireAsync(incarnation, timeout, cancellationToken);
+
+    public Task RenewAsync(long incarnation, TimeSpan timeout, CancellationToken cancellationToken) =>
+        cut() ? throw new HttpRequestException("lease traffic cut by the test") : inner.RenewAsync(incarnation, timeout, cancellationToken);
 }

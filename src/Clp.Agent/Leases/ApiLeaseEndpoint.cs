@@ -8,13 +8,13 @@ namespace Clp.Agent.Leases;
 /// <see cref="LeaseRejectedException"/>, anything else stays a transient failure.</summary>
 public sealed class ApiLeaseEndpoint(IClpClient client, string cluster, string server) : ILeaseEndpoint
 {
-    public async Task<LeaseGrant> AcquireAsync(long incarnation, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<JoinGrant> AcquireAsync(long incarnation, TimeSpan timeout, CancellationToken cancellationToken)
     {
         try
         {
             var grant = await client.Leases.AcquireLeaseAsync(cluster, server,
                 new LeaseAcquireRequest { Incarnation = incarnation, TimeoutMs = Milliseconds(timeout) }, cancellationToken);
-            return new LeaseGrant(
+            return new JoinGrant(
                 incarnation,
                 TimeSpan.FromMilliseconds(grant.Heartbeat.IntervalMs),
                 TimeSpan.FromMilliseconds(grant.Heartbeat.TimeoutMs),

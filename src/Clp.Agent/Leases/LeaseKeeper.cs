@@ -23,7 +23,7 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
     private readonly ITimer _fenceTimer;
     private readonly SemaphoreSlim _fencing = new(1, 1);
     private readonly object _gate = new();
-    private LeaseGrant? _grant;
+    private JoinGrant? _grant;
     private LeaseTiming? _timing;
     private Instant? _lastSuccessfulSend;
     private long _lastIncarnation;
@@ -43,7 +43,7 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
     internal event Action<Instant>? Renewed;
 
     /// <summary>The current join, or null before the first one and while rejoining.</summary>
-    public LeaseGrant? Grant
+    public JoinGrant? Grant
     {
         get
         {
@@ -74,7 +74,7 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
         }
     }
 
-    private async Task<LeaseGrant> JoinAsync(CancellationToken cancellationToken)
+    private async Task<JoinGrant> JoinAsync(CancellationToken cancellationToken)
     {
         var backoff = _options.JoinBackoff;
         while (true)
@@ -105,7 +105,7 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
         }
     }
 
-    private async Task RenewUntilFencedAsync(LeaseGrant grant, CancellationToken cancellationToken)
+    private async Task RenewUntilFencedAsync(JoinGrant grant, CancellationToken cancellationToken)
     {
         using var ticks = new PeriodicTimer(grant.Interval, _time);
         while (await ticks.WaitForNextTickAsync(cancellationToken))
@@ -137,7 +137,7 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
         }
     }
 
-    private void OnSuccess(LeaseGrant grant, Instant sent)
+    private void OnSuccess(JoinGrant grant, Instant sent)
     {
         lock (_gate)
         {

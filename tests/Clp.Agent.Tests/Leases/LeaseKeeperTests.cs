@@ -153,10 +153,10 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
 
         public TimeSpan RenewDelay { get; set; }
 
-        public Task<LeaseGrant> AcquireAsync(long incarnation, TimeSpan timeout, CancellationToken cancellationToken)
+        public Task<JoinGrant> AcquireAsync(long incarnation, TimeSpan timeout, CancellationToken cancellationToken)
         {
             Acquired.Enqueue(incarnation);
-            return Task.FromResult(new LeaseGrant(incarnation, I, T, "store-1", 10));
+            return Task.FromResult(new JoinGrant(incarnation, I, T, "store-1", 10));
         }
 
         public async Task RenewAsync(long incarnation, TimeSpan timeout, CancellationToken cancellationToken)
