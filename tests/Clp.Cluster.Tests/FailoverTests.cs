@@ -128,6 +128,25 @@ public sealed class FailoverTests(Xunit.Abstractions.ITestOutputHelper output) :
         Assert.Equal("s2", (await _cluster.GroupAsync()).Status!.CurrentServer);
     }
 
+    [Fact]
+    public async Task ActivationFailure_FailsTheGroupOver_NeverOnTwoServers()
+    {
+        _cluster.World.FailActivation("s1", "app1");
+        foreach (var server in new[] { "s1", "s2", "s3" })
+        {
+            await _cluster.StartAgentAsync(server);
+        }
+
+        var world = _cluster.World;
+        await SimulatedCluster.WaitForAsync(() => Task.FromResult(world.ActiveOn("app1").SequenceEqual(["s2"]) && world.ActiveOn("fip1").SequenceEqual(["s2"])),
+            "g1 to fail over to s2 after app1 failed to start on s1", Bound);
+        Assert.DoesNotContain("s1", world.ActiveOn("fip1"));
+        AssertNeverOnTwoServers(world, "fip1");
+        AssertNeverOnTwoServers(world, "app1");
+        var group = await _cluster.GroupAsync();
+        Assert.Equal("s2", group.Status!.CurrentServer);
+    }
+
     /// <summary>Replays the ground truth: at no moment was the resource active on two servers.</summary>
     internal static void AssertNeverOnTwoServers(SimulatedWorld world, string resource)
     {

@@ -175,7 +175,16 @@ public sealed partial class AgentNode : IAsyncDisposable
             if (outcome.Kind != PlanOutcomeKind.Converged)
             {
                 LogPlanOutcome(plan.Group, outcome.Kind.ToString(), outcome.Error ?? "");
-                Local.SetGroup(plan.Group, outcome.Kind is PlanOutcomeKind.Deferred ? ResourceStates.OnlinePending : plan.PlacedHere ? ResourceStates.OnlineFailure : ResourceStates.OfflineFailure, plan.Epoch, outcome.Error);
+
+                // "Online Failure" at the current epoch is the agent's request for a recovery failover (the
+                // controller's failover threshold bounds it); a retry still pending stays "Online Pending".
+                var state = outcome.Kind switch
+                {
+                    PlanOutcomeKind.FailoverRequested or PlanOutcomeKind.FinalAction when plan.PlacedHere => ResourceStates.OnlineFailure,
+                    _ when plan.PlacedHere => ResourceStates.OnlinePending,
+                    _ => ResourceStates.OfflineFailure,
+                };
+                Local.SetGroup(plan.Group, state, plan.Epoch, outcome.Error);
             }
         }
 

@@ -187,7 +187,29 @@ internal sealed partial class ReconcilePass
             requests.Add(new PlacementRequest(operation.Name, kind, group.Name, Text(spec.Parameters, "server")));
         }
 
+        requests.AddRange(RecoveryFailovers());
         return requests;
+    }
+
+    /// <summary>Agents ask for a recovery failover (activation failure past its retries, a monitor's failover
+    /// step) by reporting the group "Online Failure" in their own status at the group's current epoch; the
+    /// request is answered by the placement that follows and is not an Operation.</summary>
+    private IEnumerable<PlacementRequest> RecoveryFailovers()
+    {
+        foreach (var group in _objects.Groups)
+        {
+            var status = group.Value.Status;
+            if (status?.CurrentServer is not { } current || status.Drain is not null)
+            {
+                continue;
+            }
+
+            var report = _objects.FindServer(current)?.Status?.Groups?.GetValueOrDefault(group.Name);
+            if (report is { State: "Online Failure" } && report.Epoch == status.Epoch)
+            {
+                yield return new PlacementRequest($"recovery-{group.Name}-{status.Epoch}", PlacementRequestKind.Failover, group.Name, null);
+            }
+        }
     }
 
     /// <summary>A decision that carries a request id answers (or begins) that operation.</summary>
