@@ -8,6 +8,7 @@ namespace Clp.Api.Tests;
 internal sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ServerProcess(Process process, Uri address)
     {
@@ -47,8 +48,14 @@ internal sealed class ServerProcess : IAsyncDisposable
             if (e.Data is not null)
             {
                 server.Output.Enqueue(e.Data);
+                if (e.Data.Contains("Application started", StringComparison.Ordinal))
+                {
+                    server._started.TrySetResult();
+                }
             }
         };
+        process.Exited += (_, _) => server._started.TrySetResult();
+        process.EnableRaisingEvents = true;
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -80,33 +87,21 @@ internal sealed class ServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>Waits for the host's own "Application started" line (or its exit), then checks /healthz once.</summary>
     private async Task WaitHealthyAsync(TimeSpan bound)
     {
-        using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + bound;
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            Assert.False(_process.HasExited, $"clp-api (pid {_process.Id}) exited with {(_process.HasExited ? _process.ExitCode : 0)} before it was healthy");
-            try
-            {
-                if ((await client.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Not answering yet.
-            }
-
-            await Task.Delay(100);
+            await _started.Task.WaitAsync(bound);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"clp-api (pid {_process.Id}) did not start within {bound.TotalSeconds} s");
         }
 
-        Assert.Fail($"clp-api (pid {_process.Id}) was not healthy within {bound.TotalSeconds} s");
+        Assert.False(_process.HasExited, $"clp-api (pid {_process.Id}) exited with {(_process.HasExited ? _process.ExitCode : 0)} before it was healthy");
+        using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(10) };
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
     }
 
     private static int FreePort()

@@ -61,13 +61,15 @@ public class GroupExecutorTests
     [Fact]
     public async Task ActivationTimeout_IsAFailure_NotACancellation()
     {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var slow = new Dictionary<string, IResourceDriver>(_f.Drivers, StringComparer.Ordinal)
         {
-            ["fip"] = new Clp.Drivers.Simulated.SimulatedResourceDriver("fip", "s1", _f.World, _f.Time, TimeSpan.FromSeconds(30)),
+            ["fip"] = new Entering(new Clp.Drivers.Simulated.SimulatedResourceDriver("fip", "s1", _f.World, _f.Time, TimeSpan.FromSeconds(30)), entered),
         };
         var executor = new GroupExecutor("c1", "s1", slow, _f.Local, _ => true, _f.Time, NullLogger<GroupExecutor>.Instance);
         var run = executor.ExecuteAsync(Plan("s1"), GroupEvent.Start, CancellationToken.None);
-        await WaitUntilAsync(() => _f.Local.Resource("fip1")?.State == ResourceStates.OnlinePending);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(ResourceStates.OnlinePending, _f.Local.Resource("fip1")?.State);
         _f.Time.Advance(TimeSpan.FromSeconds(10));
         var outcome = await run.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.NotEqual(PlanOutcomeKind.Converged, outcome.Kind);
@@ -75,14 +77,20 @@ public class GroupExecutorTests
         Assert.Empty(_f.World.ActiveOn("fip1"));
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    /// <summary>Signals when an activation has begun (its step timeout is armed by then).</summary>
+    private sealed class Entering(IResourceDriver inner, TaskCompletionSource entered) : IResourceDriver
     {
-        for (var i = 0; i < 1000 && !condition(); i++)
+        public string Type => inner.Type;
+
+        public Task ActivateAsync(ResourceContext context, CancellationToken cancellationToken)
         {
-            await Task.Yield();
-            await Task.Delay(1);
+            var activation = inner.ActivateAsync(context, cancellationToken);
+            entered.TrySetResult();
+            return activation;
         }
 
-        Assert.True(condition(), "the step did not start");
+        public Task DeactivateAsync(ResourceContext context, CancellationToken cancellationToken) => inner.DeactivateAsync(context, cancellationToken);
+
+        public Task<ProbeResult> ProbeAsync(ResourceContext context, CancellationToken cancellationToken) => inner.ProbeAsync(context, cancellationToken);
     }
 }
