@@ -147,6 +147,42 @@ public sealed class FailoverTests(Xunit.Abstractions.ITestOutputHelper output) :
         Assert.Equal("s2", group.Status!.CurrentServer);
     }
 
+    [Fact]
+    public async Task MonitorError_RestartsTheResource_ThenFailsTheGroupOver()
+    {
+        await _cluster.Admin.Monitors.CreateMonitorAsync(SimulatedCluster.Name, new Core.Model.Monitor
+        {
+            Metadata = new Core.Model.ObjectMeta { Name = "appliw1" },
+            Spec = new Core.Model.MonitorSpec
+            {
+                Type = "appliw",
+                Target = "app1",
+                IntervalSeconds = 1,
+                TimeoutSeconds = 1,
+                RetryCount = 0,
+                Recovery = new Core.Model.MonitorRecovery { TargetKind = Core.Model.RecoveryTargetKind.Resource, Target = "app1", RestartCount = 1, FailoverCount = 1 },
+            },
+        });
+        foreach (var server in new[] { "s1", "s2", "s3" })
+        {
+            await _cluster.StartAgentAsync(server);
+        }
+
+        var world = _cluster.World;
+        await SimulatedCluster.WaitForAsync(() => Task.FromResult(world.ActiveOn("app1").SequenceEqual(["s1"])), "g1 to run on s1", Bound);
+        world.FailProbe("s1", "appliw1", "app1 does not answer");
+        await SimulatedCluster.WaitForAsync(() => Task.FromResult(world.ActiveOn("app1").SequenceEqual(["s2"])), "g1 to fail over to s2 after the restart did not help", Bound);
+
+        // First the restart on s1 (stop and start app1 there), then the failover.
+        var app1OnS1 = world.History.Where(h => h.Server == "s1" && h.Resource == "app1").Select(h => h.Active).ToList();
+        Assert.Equal([true, false, true, false], app1OnS1);
+        AssertNeverOnTwoServers(world, "fip1");
+        AssertNeverOnTwoServers(world, "app1");
+        await SimulatedCluster.WaitForAsync(async () =>
+                (await _cluster.Admin.Monitors.GetMonitorAsync(SimulatedCluster.Name, "appliw1")).Status?.Servers?.GetValueOrDefault("s2")?.State == "Normal",
+            "appliw1 to be Normal on s2", Bound);
+    }
+
     /// <summary>Replays the ground truth: at no moment was the resource active on two servers.</summary>
     internal static void AssertNeverOnTwoServers(SimulatedWorld world, string resource)
     {

@@ -91,6 +91,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
             new CuttableLeaseEndpoint(new ApiLeaseEndpoint(client, Name, server), () => CutLeases.ContainsKey(server)),
             new AgentOptions { Cluster = Name, Server = server, ResyncInterval = TimeSpan.FromSeconds(1) },
             drivers,
+            SimulatedDrivers.MonitorProbes(server, World).ToDictionary(p => p.Type),
             new RecordingSystemActions(server, World),
             TimeProvider.System,
             NullLoggerFactory.Instance);

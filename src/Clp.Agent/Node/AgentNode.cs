@@ -1,11 +1,13 @@
 using Clp.Agent.Fencing;
 using Clp.Agent.Leases;
+using Clp.Agent.Monitoring;
 using Clp.Agent.Reconciliation;
 using Clp.Agent.View;
 using Clp.Client;
 using Clp.Client.Watching;
 using Clp.Core.Drivers;
 using Clp.Core.Model;
+using Clp.Policy.Recovery;
 
 namespace Clp.Agent.Node;
 
@@ -23,6 +25,10 @@ public sealed partial class AgentNode : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<AgentNode> _logger;
     private readonly ClusterViewCache _view;
+    private readonly IReadOnlyDictionary<string, IMonitorProbe> _probes;
+    private readonly ILoggerFactory _loggers;
+    private readonly Dictionary<string, (long Generation, MonitorRunner Runner)> _monitors = new(StringComparer.OrdinalIgnoreCase);
+    private MonitorScheduler? _scheduler;
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
@@ -35,11 +41,14 @@ public sealed partial class AgentNode : IAsyncDisposable
         ILeaseEndpoint leases,
         AgentOptions options,
         IReadOnlyDictionary<string, IResourceDriver> drivers,
+        IReadOnlyDictionary<string, IMonitorProbe> probes,
         ISystemActions system,
         TimeProvider time,
         ILoggerFactory loggers)
     {
         _client = client;
+        _probes = probes;
+        _loggers = loggers;
         _options = options;
         _drivers = drivers;
         _time = time;
@@ -57,7 +66,10 @@ public sealed partial class AgentNode : IAsyncDisposable
             LongestStopPath = () => Policy.Leases.StopPath.OfServer(_view.Current.ResourcesByGroup().Values),
         };
         Lease = new LeaseKeeper(leases, Fencer, leaseOptions, time, loggers.CreateLogger<LeaseKeeper>());
+        Recovery = new NodeRecoveryActions(options.Cluster, options.Server, drivers, Local, () => _view.Current, system, Wake, loggers.CreateLogger<NodeRecoveryActions>());
     }
+
+    internal NodeRecoveryActions Recovery { get; }
 
     public LocalState Local { get; }
 
@@ -67,13 +79,13 @@ public sealed partial class AgentNode : IAsyncDisposable
 
     internal Fencer Fencer { get; }
 
-    public Task StartAsync()
+    public async Task StartAsync()
     {
+        _scheduler = await MonitorScheduler.StartAsync();
         Lease.Renewed += _ => Wake();
         _loops.Add(Task.Run(() => Lease.RunAsync(_stop.Token)));
         _loops.Add(Task.Run(() => WatchAsync(_stop.Token)));
         _loops.Add(Task.Run(() => ReconcileLoopAsync(_stop.Token)));
-        return Task.CompletedTask;
     }
 
     private void Wake() => _wake.Release();
@@ -158,7 +170,10 @@ public sealed partial class AgentNode : IAsyncDisposable
 
         foreach (var plan in plans)
         {
-            if (plan.AwaitingReissue)
+            // A failover this agent asked for (Online Failure at this epoch) waits for the controller: no
+            // retries here meanwhile, so the request is not overwritten before the controller sees it.
+            if (plan.AwaitingReissue
+                || (plan.PlacedHere && Local.Group(plan.Group) is { State: ResourceStates.OnlineFailure } requested && requested.Epoch == plan.Epoch))
             {
                 continue;
             }
@@ -188,8 +203,62 @@ public sealed partial class AgentNode : IAsyncDisposable
             }
         }
 
+        await SyncMonitorsAsync(view, cancellationToken);
         await ReportAsync(grant.Incarnation, cancellationToken);
         return pending;
+    }
+
+    /// <summary>Schedules a runner for every monitor that runs on this server (a new runner when its spec
+    /// changed) and unschedules the rest.</summary>
+    private async Task SyncMonitorsAsync(ClusterView view, CancellationToken cancellationToken)
+    {
+        var wanted = view.Monitors.Values
+            .Where(m => m.Spec.Servers.Count == 0 || m.Spec.Servers.Contains(_options.Server, StringComparer.OrdinalIgnoreCase))
+            .Where(m => _probes.ContainsKey(m.Spec.Type))
+            .ToDictionary(m => m.Metadata.Name, StringComparer.OrdinalIgnoreCase);
+        foreach (var name in _monitors.Keys.Where(n => !wanted.ContainsKey(n)).ToList())
+        {
+            await _scheduler!.UnscheduleAsync(name, cancellationToken);
+            _monitors.Remove(name);
+        }
+
+        foreach (var monitor in wanted.Values)
+        {
+            if (_monitors.TryGetValue(monitor.Metadata.Name, out var existing) && existing.Generation == monitor.Metadata.Generation)
+            {
+                continue;
+            }
+
+            var runner = NewRunner(monitor, view);
+            _monitors[monitor.Metadata.Name] = (monitor.Metadata.Generation, runner);
+            var target = monitor.Spec.Target;
+            await _scheduler!.ScheduleAsync(monitor.Metadata.Name, TimeSpan.FromSeconds(monitor.Spec.IntervalSeconds), async ct =>
+            {
+                var before = runner.Status;
+                var active = target is null || Local.Resource(target)?.State == ResourceStates.Online;
+                await runner.RunOnceAsync(active, _view.Current.Cluster?.Spec.SuppressMonitorRecovery ?? false, ct);
+                if (runner.Status != before)
+                {
+                    Wake();
+                }
+            }, cancellationToken);
+        }
+    }
+
+    private MonitorRunner NewRunner(Monitor monitor, ClusterView view)
+    {
+        var spec = monitor.Spec;
+        var target = spec.Target is null ? null : view.Resources.GetValueOrDefault(spec.Target);
+        var context = new MonitorContext(_options.Cluster, _options.Server, monitor.Metadata.Name, spec.Type, spec.Parameters, spec.Target, target?.Spec.Parameters);
+        var recovery = spec.Recovery.TargetKind switch
+        {
+            RecoveryTargetKind.Resource => RecoveryTarget.ForResource(spec.Recovery.Target ?? "", view.Resources.GetValueOrDefault(spec.Recovery.Target ?? "")?.Spec.Group ?? ""),
+            RecoveryTargetKind.Group => RecoveryTarget.ForGroup(spec.Recovery.Target ?? ""),
+            RecoveryTargetKind.AllGroups => RecoveryTarget.AllGroups,
+            _ => RecoveryTarget.LocalServer,
+        };
+        var defaultTiming = Core.Catalog.TypeCatalog.Default.FindMonitorType(spec.Type)?.DefaultTiming ?? MonitorTiming.Always;
+        return new MonitorRunner(context, spec, defaultTiming, recovery, _probes[spec.Type], Recovery, _time, _loggers.CreateLogger<MonitorRunner>());
     }
 
     /// <summary>Rule 7: record what already runs here as Online, so it is kept (still placed here) or
@@ -216,7 +285,8 @@ public sealed partial class AgentNode : IAsyncDisposable
     private async Task ReportAsync(long incarnation, CancellationToken cancellationToken)
     {
         var (resources, groups) = Local.Snapshot();
-        var status = new ServerStatus { Phase = "Online", Incarnation = incarnation, Resources = resources, Groups = groups };
+        var monitors = _monitors.ToDictionary(m => m.Key, m => new ObjectStateOnServer { State = m.Value.Runner.Status, LastError = m.Value.Runner.Status is "Normal" ? null : m.Value.Runner.LastMessage });
+        var status = new ServerStatus { Phase = "Online", Incarnation = incarnation, Resources = resources, Groups = groups, Monitors = monitors };
         var text = System.Text.Json.JsonSerializer.Serialize(status, Core.Json.ClpJson.Options);
         if (text == _lastStatus)
         {
@@ -242,6 +312,11 @@ public sealed partial class AgentNode : IAsyncDisposable
                 // Stopping: a call cut short by the stop may fail any way it likes (a 499, a cancellation).
                 LogStopped(e.GetType().Name);
             }
+        }
+
+        if (_scheduler is not null)
+        {
+            await _scheduler.DisposeAsync();
         }
 
         await Lease.DisposeAsync();
