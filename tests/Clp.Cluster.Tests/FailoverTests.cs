@@ -183,6 +183,44 @@ public sealed class FailoverTests(Xunit.Abstractions.ITestOutputHelper output) :
             "appliw1 to be Normal on s2", Bound);
     }
 
+    [Fact]
+    public async Task ClusterStop_ReleasesEveryGroupInReverseDependencyOrder_AndSuspendResumeKeepsThemRunning()
+    {
+        foreach (var server in new[] { "s1", "s2", "s3" })
+        {
+            await _cluster.StartAgentAsync(server);
+        }
+
+        var world = _cluster.World;
+        await SimulatedCluster.WaitForAsync(() => Task.FromResult(world.ActiveOn("app1").SequenceEqual(["s1"])), "g1 to run on s1", Bound);
+
+        await RunOperationAsync(Core.Model.OperationVerb.ClusterSuspend, "suspend-1");
+        await RunOperationAsync(Core.Model.OperationVerb.ClusterResume, "resume-1");
+        Assert.Equal(["s1"], world.ActiveOn("app1"));
+        Assert.Equal(2, world.History.Count);
+
+        await RunOperationAsync(Core.Model.OperationVerb.ClusterStop, "stop-1");
+        Assert.Empty(world.ActiveOn("app1"));
+        Assert.Empty(world.ActiveOn("fip1"));
+        Assert.Equal(["app1", "fip1"], world.History.Where(h => !h.Active).Select(h => h.Resource));
+    }
+
+    private async Task RunOperationAsync(Core.Model.OperationVerb verb, string requestId)
+    {
+        var created = await _cluster.Admin.Operations.CreateOperationAsync(SimulatedCluster.Name, new Core.Model.Operation
+        {
+            Spec = new Core.Model.OperationSpec
+            {
+                Verb = verb,
+                Target = new Core.Model.ObjectReference { Kind = "Cluster", Name = SimulatedCluster.Name },
+                ClientRequestId = requestId,
+            },
+        });
+        await SimulatedCluster.WaitForAsync(async () =>
+                (await _cluster.Admin.Operations.GetOperationAsync(SimulatedCluster.Name, created.Metadata.Name)).Status?.Phase == Core.Model.OperationPhase.Succeeded,
+            $"{verb} to succeed", Bound);
+    }
+
     /// <summary>Replays the ground truth: at no moment was the resource active on two servers.</summary>
     internal static void AssertNeverOnTwoServers(SimulatedWorld world, string resource)
     {
