@@ -121,6 +121,12 @@ public sealed class FailoverTests(Xunit.Abstractions.ITestOutputHelper output) :
         AssertNeverOnTwoServers(world, "fip1");
         AssertNeverOnTwoServers(world, "app1");
 
+        // Its fence is in the alert log once it can reach the API again.
+        _cluster.CutLeases.TryRemove("s1", out _);
+        await SimulatedCluster.WaitForAsync(async () =>
+                (await _cluster.Admin.Events.ListEventsAsync(SimulatedCluster.Name, server: "s1")).Items.Any(e => e.Spec.EventId == Agent.Node.AgentEvents.Fenced),
+            "s1's fence event", Bound);
+
         // Reconnected, it joins again with a new incarnation and does not take the group back.
         _cluster.CutLeases.TryRemove("s1", out _);
         await SimulatedCluster.WaitForAsync(() => Task.FromResult(_cluster.Agents["s1"].Lease.Grant?.Incarnation > incarnation), "s1 to rejoin", Bound);
@@ -181,6 +187,15 @@ public sealed class FailoverTests(Xunit.Abstractions.ITestOutputHelper output) :
         await SimulatedCluster.WaitForAsync(async () =>
                 (await _cluster.Admin.Monitors.GetMonitorAsync(SimulatedCluster.Name, "appliw1")).Status?.Servers?.GetValueOrDefault("s2")?.State == "Normal",
             "appliw1 to be Normal on s2", Bound);
+
+        // The alert log has the agents' side of it: the monitor error on s1 and the group online on s2.
+        await SimulatedCluster.WaitForAsync(async () =>
+            {
+                var events = (await _cluster.Admin.Events.ListEventsAsync(SimulatedCluster.Name)).Items;
+                return events.Any(e => e.Spec is { Module: "agent", EventId: Agent.Node.AgentEvents.MonitorError, Server: "s1" })
+                    && events.Any(e => e.Spec is { Module: "agent", EventId: Agent.Node.AgentEvents.GroupOnline, Server: "s2" });
+            },
+            "the agents' monitor-error and group-online events", Bound);
     }
 
     [Fact]

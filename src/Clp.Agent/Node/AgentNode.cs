@@ -29,6 +29,7 @@ public sealed partial class AgentNode : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly Dictionary<string, (long Generation, MonitorRunner Runner)> _monitors = new(StringComparer.OrdinalIgnoreCase);
     private MonitorScheduler? _scheduler;
+    private readonly AgentEvents _events;
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
@@ -65,7 +66,8 @@ public sealed partial class AgentNode : IAsyncDisposable
             // F covers the longest stop path of any group that may run here (rule 3).
             LongestStopPath = () => Policy.Leases.StopPath.OfServer(_view.Current.ResourcesByGroup().Values),
         };
-        Lease = new LeaseKeeper(leases, Fencer, leaseOptions, time, loggers.CreateLogger<LeaseKeeper>());
+        _events = new AgentEvents(client, options.Cluster, options.Server, loggers.CreateLogger<AgentEvents>());
+        Lease = new LeaseKeeper(leases, new ReportingFence(Fencer, _events), leaseOptions, time, loggers.CreateLogger<LeaseKeeper>());
         Recovery = new NodeRecoveryActions(options.Cluster, options.Server, drivers, Local, () => _view.Current, system, Wake, loggers.CreateLogger<NodeRecoveryActions>());
     }
 
@@ -295,6 +297,18 @@ public sealed partial class AgentNode : IAsyncDisposable
 
         await _client.Servers.ReplaceServerStatusAsync(_options.Cluster, _options.Server, status, cancellationToken: cancellationToken);
         _lastStatus = text;
+        await _events.OnStatusAsync(status, cancellationToken);
+    }
+
+    /// <summary>Fences, then records the fence in the alert log (best effort: the API may be away).</summary>
+    private sealed class ReportingFence(IFence fence, AgentEvents events) : IFence
+    {
+        public async Task FenceAsync(string reason, TimeSpan budget, CancellationToken cancellationToken)
+        {
+            await fence.FenceAsync(reason, budget, cancellationToken);
+            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await events.OnFencedAsync(reason, bounded.Token);
+        }
     }
 
     public async ValueTask DisposeAsync()

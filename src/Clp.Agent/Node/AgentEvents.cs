@@ -1,0 +1,102 @@
+using Clp.Client;
+using Clp.Core.Model;
+
+namespace Clp.Agent.Node;
+
+/// <summary>The agent's entries in the alert log (module <c>agent</c>): group and monitor state changes on
+/// this server, and fences. Best effort: an event that cannot be written (the API is away, which is when
+/// fences happen) is logged locally and dropped, never retried ahead of the reconcile.</summary>
+/// <remarks>Event ids: 201 group Online here, 202 group Offline here, 203 group failure here (Online or
+/// Offline Failure), 210 monitor error, 211 monitor normal again, 220 fenced.</remarks>
+public sealed partial class AgentEvents(IClpClient client, string cluster, string server, ILogger<AgentEvents> logger)
+{
+    public const int GroupOnline = 201;
+    public const int GroupOffline = 202;
+    public const int GroupFailure = 203;
+    public const int MonitorError = 210;
+    public const int MonitorNormal = 211;
+    public const int Fenced = 220;
+
+    private readonly Dictionary<string, string> _groups = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> _monitors = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Writes an event for every group or monitor whose state changed since the last call.</summary>
+    public async Task OnStatusAsync(ServerStatus status, CancellationToken cancellationToken)
+    {
+        foreach (var (group, state) in status.Groups ?? [])
+        {
+            if (Changed(_groups, group, state.State) && Describe(state.State) is { } what)
+            {
+                await WriteAsync(what.Id, what.Severity, $"group {group} is {state.State} on {server} (epoch {state.Epoch}){Suffix(state.LastError)}", "Group", group, cancellationToken);
+            }
+        }
+
+        foreach (var (monitor, state) in status.Monitors ?? [])
+        {
+            var previous = _monitors.GetValueOrDefault(monitor);
+            if (!Changed(_monitors, monitor, state.State))
+            {
+                continue;
+            }
+
+            if (state.State == "Error")
+            {
+                await WriteAsync(MonitorError, EventSeverity.Error, $"monitor {monitor} detected an error on {server}{Suffix(state.LastError)}", "Monitor", monitor, cancellationToken);
+            }
+            else if (state.State == "Normal" && previous is "Error" or "Caution")
+            {
+                await WriteAsync(MonitorNormal, EventSeverity.Info, $"monitor {monitor} is normal again on {server}", "Monitor", monitor, cancellationToken);
+            }
+        }
+    }
+
+    public Task OnFencedAsync(string reason, CancellationToken cancellationToken) =>
+        WriteAsync(Fenced, EventSeverity.Error, $"{server} fenced itself: {reason}", "Server", server, cancellationToken);
+
+    private static (int Id, EventSeverity Severity)? Describe(string state) => state switch
+    {
+        "Online" => (GroupOnline, EventSeverity.Info),
+        "Offline" => (GroupOffline, EventSeverity.Info),
+        "Online Failure" or "Offline Failure" => (GroupFailure, EventSeverity.Error),
+        _ => null,
+    };
+
+    private static bool Changed(Dictionary<string, string> seen, string name, string state)
+    {
+        if (seen.TryGetValue(name, out var previous) && previous == state)
+        {
+            return false;
+        }
+
+        seen[name] = state;
+        return true;
+    }
+
+    private static string Suffix(string? error) => error is null ? "" : $": {error}";
+
+    private async Task WriteAsync(int id, EventSeverity severity, string message, string kind, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.Events.CreateEventAsync(cluster, new Event
+            {
+                Spec = new EventSpec
+                {
+                    Module = "agent",
+                    EventId = id,
+                    Severity = severity,
+                    Message = message,
+                    Object = new ObjectReference { Kind = kind, Name = name },
+                    Server = server,
+                },
+            }, cancellationToken: cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Client.Problems.ClpProblemException)
+        {
+            LogDropped(id, message, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} not written ({Reason}): {Message}")]
+    private partial void LogDropped(int eventId, string message, string reason);
+}
