@@ -87,10 +87,7 @@ public sealed class ClusterLifecycleTests : IDisposable
     {
         var admin = _factory.Client();
         var cluster = await admin.ClusterAsync(servers: 2, groups: ["g1"]);
-        var s1 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s1");
-        var s2 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s2");
-        await s1.AcquireAsync(1);
-        await s2.AcquireAsync(1);
+        var (s1, s2) = await FakeAgent.JoinTwoAsync(_factory, admin, cluster);
         await _factory.Store.WaitGroupAsync(cluster, "g1", g => g.Current() == "s1", "g1 on s1");
 
         // The controller's clock jumps 10 s at once: to it, its own process was not running, so the
@@ -109,10 +106,7 @@ public sealed class ClusterLifecycleTests : IDisposable
     {
         var admin = _factory.Client();
         var cluster = await admin.ClusterAsync(servers: 2, groups: ["g1"]);
-        var s1 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s1");
-        var s2 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s2");
-        await s1.AcquireAsync(1);
-        await s2.AcquireAsync(1);
+        var (s1, s2) = await FakeAgent.JoinTwoAsync(_factory, admin, cluster);
         await _factory.Store.WaitAsync(cluster, Kinds.Cluster, cluster, c => c.Phase() == "Running", "the cluster running");
         var suspend = await admin.OperationAsync(cluster, "ClusterSuspend", "Cluster", cluster);
         await _factory.Store.WaitAsync(cluster, Kinds.Operation, suspend, o => o.Phase() == "Succeeded", "suspended");

@@ -22,6 +22,16 @@ internal sealed class FakeAgent(HttpClient client, string cluster, string server
     public static async Task<FakeAgent> CreateAsync(ControllerFactory factory, HttpClient admin, string cluster, string server) =>
         new(factory.Client(await admin.AgentKeyAsync(cluster, server)), cluster, server);
 
+    /// <summary>Agents for s1 and s2 of <paramref name="cluster"/>, both joined with incarnation 1.</summary>
+    public static async Task<(FakeAgent S1, FakeAgent S2)> JoinTwoAsync(ControllerFactory factory, HttpClient admin, string cluster)
+    {
+        var s1 = await CreateAsync(factory, admin, cluster, "s1");
+        var s2 = await CreateAsync(factory, admin, cluster, "s2");
+        await s1.AcquireAsync(1);
+        await s2.AcquireAsync(1);
+        return (s1, s2);
+    }
+
     /// <summary>Joins with <paramref name="incarnation"/> and a T of <paramref name="timeoutMs"/>.</summary>
     public async Task<JsonNode> AcquireAsync(long incarnation, int timeoutMs = 3000)
     {

@@ -17,10 +17,7 @@ public sealed class PlacementChangeTests : IDisposable
     {
         var admin = _factory.Client();
         var cluster = await admin.ClusterAsync(servers: 2, groups: ["g1"]);
-        var s1 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s1");
-        var s2 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s2");
-        await s1.AcquireAsync(1);
-        await s2.AcquireAsync(1);
+        var (s1, s2) = await FakeAgent.JoinTwoAsync(_factory, admin, cluster);
         var placed = await _factory.Store.WaitGroupAsync(cluster, "g1", g => g.Current() == "s1", "g1 on s1");
         var e = placed.Epoch();
         await s1.ReportAsync("g1", "Online", e);
@@ -63,10 +60,7 @@ public sealed class PlacementChangeTests : IDisposable
     {
         var admin = _factory.Client();
         var cluster = await admin.ClusterAsync(servers: 2, groups: ["g1", "g2"]);
-        var s1 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s1");
-        var s2 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s2");
-        await s1.AcquireAsync(1);
-        await s2.AcquireAsync(1);
+        var (s1, s2) = await FakeAgent.JoinTwoAsync(_factory, admin, cluster);
         var g1 = await _factory.Store.WaitGroupAsync(cluster, "g1", g => g.Current() is not null, "g1 placed");
         var g2 = await _factory.Store.WaitGroupAsync(cluster, "g2", g => g.Current() is not null, "g2 placed");
         await _factory.Store.WaitAsync(cluster, Kinds.Cluster, cluster, c => c.Phase() == "Running", "the cluster running");
@@ -98,10 +92,7 @@ public sealed class PlacementChangeTests : IDisposable
     {
         var admin = _factory.Client();
         var cluster = await admin.ClusterAsync(servers: 2, groups: ["g1"]);
-        var s1 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s1");
-        var s2 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s2");
-        await s1.AcquireAsync(1);
-        await s2.AcquireAsync(1);
+        var (s1, s2) = await FakeAgent.JoinTwoAsync(_factory, admin, cluster);
         var placed = await _factory.Store.WaitGroupAsync(cluster, "g1", g => g.Current() == "s1", "g1 on s1");
 
         var stop = await admin.OperationAsync(cluster, "GroupStop", "Group", "g1");
@@ -127,10 +118,7 @@ public sealed class PlacementChangeTests : IDisposable
     {
         var admin = _factory.Client();
         var cluster = await admin.ClusterAsync(servers: 2, groups: ["g1"]);
-        var s1 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s1");
-        var s2 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s2");
-        await s1.AcquireAsync(1);
-        await s2.AcquireAsync(1);
+        var (s1, s2) = await FakeAgent.JoinTwoAsync(_factory, admin, cluster);
         var placed = await _factory.Store.WaitGroupAsync(cluster, "g1", g => g.Current() == "s1", "g1 on s1");
 
         var leave = await admin.OperationAsync(cluster, "ServerStop", "Server", "s1");
