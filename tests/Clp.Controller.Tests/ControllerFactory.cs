@@ -2,8 +2,8 @@ using System.Net.Http.Headers;
 using Clp.Core.Store;
 using Clp.Core.Time;
 using Clp.Policy.Time;
+using Clp.Testing;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -12,21 +12,15 @@ namespace Clp.Controller.Tests;
 
 /// <summary>clp-api in-process with its controller running on a <see cref="FakeTimeProvider"/> (the
 /// keyed controller clock; everything else keeps the real clock). The test is the clock's only driver.</summary>
-internal sealed class ControllerFactory : WebApplicationFactory<Program>
+internal sealed class ControllerFactory : InProcessApi
 {
-    public const string AdminKey = "test-bootstrap-admin-key-0123456789";
-
-    private bool _ownsDirectory;
 
     /// <param name="dataDirectory">Another factory's data directory, to restart clp-api over the same
-    /// store (stop that one with <see cref="StopKeepingData"/>; this one deletes the directory).</param>
+    /// store (stop that one with <see cref="InProcessApi.StopKeepingData"/>; this one deletes the directory).</param>
     public ControllerFactory(string? dataDirectory = null)
+        : base(dataDirectory)
     {
-        _ownsDirectory = true;
-        DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("clp-controller-test-").FullName;
     }
-
-    public string DataDirectory { get; }
 
     /// <summary>The controller's clock; starts at 2000-01-01.</summary>
     public FakeTimeProvider Clock { get; } = new();
@@ -37,11 +31,11 @@ internal sealed class ControllerFactory : WebApplicationFactory<Program>
 
     public IResourceStore Store => Services.GetRequiredService<IResourceStore>();
 
+    protected override bool ControllerEnabled => true;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("CLP_DATA_DIR", DataDirectory);
-        builder.UseSetting("CLP_BOOTSTRAP_ADMIN_KEY", AdminKey);
-        builder.UseEnvironment("Testing");
+        base.ConfigureWebHost(builder);
         builder.ConfigureTestServices(services => services.AddKeyedSingleton<TimeProvider>(ClpClocks.Controller, Clock));
     }
 
@@ -69,12 +63,6 @@ internal sealed class ControllerFactory : WebApplicationFactory<Program>
         }
     }
 
-    /// <summary>Stops clp-api gracefully and leaves its data directory for a restart.</summary>
-    public void StopKeepingData()
-    {
-        _ownsDirectory = false;
-        Dispose();
-    }
 
     /// <summary>Waits (bounded, no polling) until <paramref name="condition"/> holds after a reconcile.</summary>
     public async Task WaitForControllerAsync(Func<bool> condition, string what) => await WaitForControllerAsync(condition, () => what);
@@ -119,21 +107,5 @@ internal sealed class ControllerFactory : WebApplicationFactory<Program>
         }
 
         return client;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        if (disposing && _ownsDirectory)
-        {
-            try
-            {
-                Directory.Delete(DataDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Best effort.
-            }
-        }
     }
 }
