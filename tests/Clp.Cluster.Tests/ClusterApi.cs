@@ -4,7 +4,7 @@ using Clp.Testing;
 namespace Clp.Cluster.Tests;
 
 /// <summary>clp-api in-process with its controller; agents and tests talk to it through the real SDK.</summary>
-public sealed class ClusterApi : InProcessApi
+public sealed class ClusterApi(string? dataDirectory = null) : InProcessApi(dataDirectory)
 {
     protected override bool ControllerEnabled => true;
 

@@ -26,11 +26,64 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
     public int TimeoutMs { get; }
 
-    public ClusterApi Api { get; } = new();
+    /// <summary>The running clp-api; replaced by <see cref="RestartApiAsync"/>.</summary>
+    public ClusterApi Api { get; private set; } = new();
+
+    private bool _apiDown;
 
     public SimulatedWorld World { get; }
 
-    public ClpClient Admin => Api.Client();
+    /// <summary>An admin client that follows API restarts.</summary>
+    public ClpClient Admin => Client(ClusterApi.AdminKey);
+
+    /// <summary>Each agent's recording system-actions port (shutdown, reboot, power off), by server.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, RecordingSystemActions> Systems { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A client whose requests go to whichever clp-api instance runs now (and fail, as a network
+    /// error would, while none does).</summary>
+    public ClpClient Client(string key)
+    {
+        var http = new HttpClient(new BearerKeyHandler(key) { InnerHandler = new RoutingHandler(this) })
+        {
+            BaseAddress = new Uri("http://localhost"),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        return new ClpClient(http);
+    }
+
+    /// <summary>Stops clp-api (the agents' calls fail meanwhile), waits <paramref name="downFor"/>, and starts a
+    /// new instance over the same data directory, as a process restart would.</summary>
+    public async Task RestartApiAsync(TimeSpan downFor)
+    {
+        var old = Api;
+        _apiDown = true;
+        old.StopKeepingData();
+        await Task.Delay(downFor);
+        Api = new ClusterApi(old.DataDirectory);
+        _ = Api.Server; // starts it
+        _apiDown = false;
+    }
+
+    private sealed class RoutingHandler(SimulatedCluster cluster) : HttpMessageHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (cluster._apiDown)
+            {
+                throw new HttpRequestException("clp-api is down (restarting)");
+            }
+
+            try
+            {
+                using var invoker = new HttpMessageInvoker(cluster.Api.Server.CreateHandler(), disposeHandler: true);
+                return await invoker.SendAsync(request, cancellationToken);
+            }
+            catch (ObjectDisposedException e)
+            {
+                throw new HttpRequestException("clp-api is down (restarting)", e);
+            }
+        }
+    }
 
     public IReadOnlyDictionary<string, AgentNode> Agents => _agents;
 
@@ -84,7 +137,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
             Metadata = new ObjectMeta { Name = $"agent-{server}-{Guid.NewGuid():N}"[..30] },
             Spec = new ApiKeySpec { Role = ApiKeyRole.Agent, Server = server },
         });
-        var client = Api.Client(created.Key);
+        var client = Client(created.Key!);
         var drivers = SimulatedDrivers.ResourceDrivers(server, World, TimeProvider.System).ToDictionary(d => d.Type);
         var agent = new AgentNode(
             client,
@@ -92,7 +145,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
             new AgentOptions { Cluster = Name, Server = server, ResyncInterval = TimeSpan.FromSeconds(1) },
             drivers,
             SimulatedDrivers.MonitorProbes(server, World).ToDictionary(p => p.Type),
-            new RecordingSystemActions(server, World),
+            Systems[server] = new RecordingSystemActions(server, World),
             TimeProvider.System,
             NullLoggerFactory.Instance);
         _agents[server] = agent;

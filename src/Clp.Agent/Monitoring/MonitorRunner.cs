@@ -34,8 +34,13 @@ public sealed partial class MonitorRunner(
     /// <summary>Set by the operator's monitor suspend; a suspended monitor neither probes nor recovers.</summary>
     public bool Suspended { get; set; }
 
-    /// <summary>The next probe fails as if the probed thing had failed (CLUSTERPRO's failure verification).</summary>
+    /// <summary>While set, every probe fails as if the probed thing had failed (CLUSTERPRO's failure
+    /// verification), through the retry count, until the recovery state machine takes a step; then it is
+    /// cleared and <see cref="VerificationStep"/> says which step ran.</summary>
     public string? InjectedFailure { get; set; }
+
+    /// <summary>The recovery step the last failure verification caused (e.g. "Restart of resource app1").</summary>
+    public string? VerificationStep { get; private set; }
 
     /// <param name="targetActiveHere">Whether the monitored resource is active on this server now.</param>
     /// <param name="recoverySuppressed">The cluster's switch that suppresses recovery on monitor errors.</param>
@@ -82,8 +87,7 @@ public sealed partial class MonitorRunner(
     {
         if (InjectedFailure is { } injected)
         {
-            InjectedFailure = null;
-            return (ProbeOutcome.Failure, $"failure verification: {injected}");
+            return (ProbeOutcome.Failure, $"pseudo failure: {injected}");
         }
 
         var timeout = TimeSpan.FromSeconds(spec.TimeoutSeconds);
@@ -106,6 +110,19 @@ public sealed partial class MonitorRunner(
         _recovery = step.Next;
         var reason = $"monitor {context.Monitor} error: {message}";
         LogError(context.Monitor, message, step.Step.Kind.ToString());
+        if (InjectedFailure is not null)
+        {
+            VerificationStep = step.Step.Kind switch
+            {
+                RecoveryStepKind.Restart => $"Restart of {Describe(recoveryTarget)}",
+                RecoveryStepKind.Failover => $"Failover of {Describe(recoveryTarget)}",
+                RecoveryStepKind.FinalAction => $"final action {step.Step.FinalAction}",
+                RecoveryStepKind.ReportOnly => "none: recovery is suppressed in this cluster (reported only)",
+                _ => "none: the recovery budget is spent (no step left until the monitor is normal again)",
+            };
+            InjectedFailure = null;
+        }
+
         switch (step.Step.Kind)
         {
             case RecoveryStepKind.Restart:
@@ -119,6 +136,14 @@ public sealed partial class MonitorRunner(
                 break;
         }
     }
+
+    private static string Describe(RecoveryTarget target) => target.Kind switch
+    {
+        RecoveryTargetKind.Resource => $"resource {target.Name}",
+        RecoveryTargetKind.Group => $"group {target.Group ?? target.Name}",
+        RecoveryTargetKind.AllGroups => "all groups on this server",
+        _ => "the local server",
+    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Monitor {Monitor} error: {Message}; recovery step {Step}")]
     private partial void LogError(string monitor, string message, string step);

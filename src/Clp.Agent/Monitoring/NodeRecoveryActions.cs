@@ -9,9 +9,9 @@ namespace Clp.Agent.Monitoring;
 /// group's resources, in reverse dependency order) and lets the next reconcile start it again; a failover
 /// request reports the group "Online Failure" at its epoch, which the controller answers with a two-phase
 /// failover; final actions that touch the OS go to the system-actions port.</summary>
-/// <remarks>Limitation (documented): the StopGroup final action is reported as a failover request, because
-/// an agent cannot stop a group the controller keeps placed on it; a controller-side group stop on monitor
-/// request is future work.</remarks>
+/// <remarks>The StopGroup final action is a request too: the group is reported "Online Failure" with request
+/// Stop, and the controller unplaces it (two-phase, like an operator's group stop); the agent never stops a
+/// group the controller keeps placed on it by itself.</remarks>
 public sealed partial class NodeRecoveryActions(
     string cluster,
     string server,
@@ -51,13 +51,16 @@ public sealed partial class NodeRecoveryActions(
         wake();
     }
 
-    public Task RequestFailoverAsync(RecoveryTarget target, string reason, CancellationToken cancellationToken)
+    public Task RequestFailoverAsync(RecoveryTarget target, string reason, CancellationToken cancellationToken) =>
+        Request(target, reason, GroupRequests.Failover);
+
+    private Task Request(RecoveryTarget target, string reason, string request)
     {
         foreach (var group in GroupsOf(target))
         {
             var epoch = local.Group(group)?.Epoch ?? view().Groups.GetValueOrDefault(group)?.Status?.Epoch ?? 0;
-            local.SetGroup(group, ResourceStates.OnlineFailure, epoch, reason);
-            LogFailover(group, reason);
+            local.SetGroup(group, ResourceStates.OnlineFailure, epoch, reason, request);
+            LogRequest(group, request, reason);
         }
 
         wake();
@@ -70,7 +73,7 @@ public sealed partial class NodeRecoveryActions(
         return action switch
         {
             FinalAction.None => Task.CompletedTask,
-            FinalAction.StopGroup => RequestFailoverAsync(target, reason, cancellationToken),
+            FinalAction.StopGroup => Request(target, reason, GroupRequests.Stop),
             FinalAction.StopClusterService => system.StopClusterServiceAsync(reason, cancellationToken),
             FinalAction.StopClusterServiceAndShutdown => system.ShutdownAsync(reason, cancellationToken),
             FinalAction.StopClusterServiceAndReboot => system.RebootAsync(reason, cancellationToken),
@@ -90,8 +93,8 @@ public sealed partial class NodeRecoveryActions(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recovery: restarting {Target} ({Reason})")]
     private partial void LogRestart(string target, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Recovery: asking to fail group {Group} over ({Reason})")]
-    private partial void LogFailover(string group, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recovery: asking the controller for {Request} of group {Group} ({Reason})")]
+    private partial void LogRequest(string group, string request, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Recovery: final action {Action} ({Reason})")]
     private partial void LogFinalAction(string action, string reason);

@@ -30,6 +30,8 @@ public sealed partial class AgentNode : IAsyncDisposable
     private readonly Dictionary<string, (long Generation, MonitorRunner Runner)> _monitors = new(StringComparer.OrdinalIgnoreCase);
     private MonitorScheduler? _scheduler;
     private readonly AgentEvents _events;
+    private readonly AgentOperations _operations;
+    private readonly ISystemActions _system;
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
@@ -56,6 +58,8 @@ public sealed partial class AgentNode : IAsyncDisposable
         _logger = loggers.CreateLogger<AgentNode>();
         _view = new ClusterViewCache(client, options.Cluster);
         Local = new LocalState(time);
+        _system = system;
+        _operations = new AgentOperations(options.Server, Local, time);
         Executor = new GroupExecutor(options.Cluster, options.Server, drivers, Local, t => Lease!.CanStartStep(t), time, loggers.CreateLogger<GroupExecutor>());
         Fencer = new Fencer(options.Cluster, options.Server, drivers, Local, () => _view.Current.ResourcesByGroup(), system, time, loggers.CreateLogger<Fencer>())
         {
@@ -162,7 +166,8 @@ public sealed partial class AgentNode : IAsyncDisposable
         }
 
         var byGroup = view.ResourcesByGroup();
-        var plans = GroupPlanner.Plan(_options.Server, grant.StoreUid, grant.EpochFloor, view.Groups.Values, byGroup, Local);
+        _operations.Begin(view, g => GroupPlanner.IsPlacedHere(g, _options.Server, grant.StoreUid, grant.EpochFloor), Runners());
+        var plans = GroupPlanner.Plan(_options.Server, grant.StoreUid, grant.EpochFloor, view.Groups.Values, byGroup, Local, _operations.HeldOffline(view));
         var pending = false;
         var steps = _steps;
         if (steps.IsCancellationRequested)
@@ -206,8 +211,33 @@ public sealed partial class AgentNode : IAsyncDisposable
         }
 
         await SyncMonitorsAsync(view, cancellationToken);
+        var suspended = _operations.SuspendedMonitors(view);
+        foreach (var (name, entry) in _monitors)
+        {
+            entry.Runner.Suspended = suspended.Contains(name);
+        }
+
+        _operations.Complete(view, Runners());
         await ReportAsync(grant.Incarnation, cancellationToken);
+        if (_operations.PendingOsAction(view) is { } action)
+        {
+            await RunOsActionAsync(action.Verb, action.Operation, cancellationToken);
+        }
+
         return pending;
+    }
+
+    private Dictionary<string, MonitorRunner> Runners() =>
+        _monitors.ToDictionary(m => m.Key, m => m.Value.Runner, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The OS step of a shutdown or reboot operation, after the controller released every group.</summary>
+    private Task RunOsActionAsync(OperationVerb verb, string operation, CancellationToken cancellationToken)
+    {
+        var reason = $"operation {operation} ({verb})";
+        LogOsAction(verb.ToString(), operation);
+        return verb is OperationVerb.ClusterReboot or OperationVerb.ServerReboot
+            ? _system.RebootAsync(reason, cancellationToken)
+            : _system.ShutdownAsync(reason, cancellationToken);
     }
 
     /// <summary>Schedules a runner for every monitor that runs on this server (a new runner when its spec
@@ -232,6 +262,7 @@ public sealed partial class AgentNode : IAsyncDisposable
             }
 
             var runner = NewRunner(monitor, view);
+            runner.Suspended = _operations.SuspendedMonitors(view).Contains(monitor.Metadata.Name);
             _monitors[monitor.Metadata.Name] = (monitor.Metadata.Generation, runner);
             var target = monitor.Spec.Target;
             await _scheduler!.ScheduleAsync(monitor.Metadata.Name, TimeSpan.FromSeconds(monitor.Spec.IntervalSeconds), async ct =>
@@ -286,9 +317,9 @@ public sealed partial class AgentNode : IAsyncDisposable
 
     private async Task ReportAsync(long incarnation, CancellationToken cancellationToken)
     {
-        var (resources, groups) = Local.Snapshot();
+        var (resources, groups, operations) = Local.Snapshot();
         var monitors = _monitors.ToDictionary(m => m.Key, m => new ObjectStateOnServer { State = m.Value.Runner.Status, LastError = m.Value.Runner.Status is "Normal" ? null : m.Value.Runner.LastMessage });
-        var status = new ServerStatus { Phase = "Online", Incarnation = incarnation, Resources = resources, Groups = groups, Monitors = monitors };
+        var status = new ServerStatus { Phase = "Online", Incarnation = incarnation, Resources = resources, Groups = groups, Monitors = monitors, Operations = operations.Count == 0 ? null : operations };
         var text = System.Text.Json.JsonSerializer.Serialize(status, Core.Json.ClpJson.Options);
         if (text == _lastStatus)
         {
@@ -349,6 +380,9 @@ public sealed partial class AgentNode : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Group {Group}: {Outcome} {Error}")]
     private partial void LogPlanOutcome(string group, string outcome, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Verb}: operation {Operation} completed; this server goes down now")]
+    private partial void LogOsAction(string verb, string operation);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Adopted {Resource}, already active here")]
     private partial void LogAdopted(string resource);

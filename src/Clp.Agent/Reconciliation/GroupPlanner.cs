@@ -18,13 +18,16 @@ namespace Clp.Agent.Reconciliation;
 public static class GroupPlanner
 {
     /// <param name="resourcesByGroup">Each group's resources, by group name (case-insensitive).</param>
+    /// <param name="heldOffline">Resources an operator stopped (resource stop): they, and what depends on
+    /// them, are stopped and not started while their group stays placed here.</param>
     public static IReadOnlyList<GroupPlan> Plan(
         string server,
         string storeUid,
         long epochFloor,
         IEnumerable<Group> groups,
         IReadOnlyDictionary<string, List<Resource>> resourcesByGroup,
-        LocalState local)
+        LocalState local,
+        IReadOnlySet<string>? heldOffline = null)
     {
         var plans = new List<GroupPlan>();
         foreach (var group in groups.OrderBy(g => g.Metadata.Name, StringComparer.OrdinalIgnoreCase))
@@ -34,11 +37,15 @@ public static class GroupPlanner
             var epoch = group.Status?.Epoch ?? 0;
             if (placed)
             {
-                var start = DependencyOrder.StartOrder(resources);
+                var held = Held(resources, heldOffline);
+                var start = DependencyOrder.StartOrder(resources).Where(r => !held.Contains(r.Metadata.Name)).ToList();
                 var activate = start.Where(r => local.Resource(r.Metadata.Name)?.State != ResourceStates.Online).ToList();
                 var restart = start.Where(r => local.Resource(r.Metadata.Name) is { State: ResourceStates.Online } entry
                                                && entry.Generation != r.Metadata.Generation).ToList();
-                plans.Add(new GroupPlan(group.Metadata.Name, true, epoch, activate, [], restart));
+                var stopHeld = DependencyOrder.StopOrder(resources)
+                    .Where(r => held.Contains(r.Metadata.Name) && local.Resource(r.Metadata.Name) is { } entry && ResourceStates.MayBeActive(entry.State))
+                    .ToList();
+                plans.Add(new GroupPlan(group.Metadata.Name, true, epoch, activate, stopHeld, restart));
             }
             else if (IsPlacedHereBeforeJoin(group, server, storeUid, epochFloor))
             {
@@ -54,6 +61,23 @@ public static class GroupPlanner
         }
 
         return plans;
+    }
+
+    /// <summary>The held resources of a group and, transitively, every resource that depends on one.</summary>
+    private static HashSet<string> Held(List<Resource> resources, IReadOnlySet<string>? heldOffline)
+    {
+        var held = new HashSet<string>(resources.Select(r => r.Metadata.Name).Where(n => heldOffline?.Contains(n) == true), StringComparer.OrdinalIgnoreCase);
+        var grew = held.Count > 0;
+        while (grew)
+        {
+            grew = false;
+            foreach (var resource in resources.Where(r => !held.Contains(r.Metadata.Name) && r.Spec.DependsOn.Any(held.Contains)))
+            {
+                grew |= held.Add(resource.Metadata.Name);
+            }
+        }
+
+        return held;
     }
 
     private static bool IsPlacedHereBeforeJoin(Group group, string server, string storeUid, long epochFloor) =>

@@ -8,9 +8,10 @@ public sealed record ClusterView(
     IReadOnlyDictionary<string, Server> Servers,
     IReadOnlyDictionary<string, Group> Groups,
     IReadOnlyDictionary<string, Resource> Resources,
-    IReadOnlyDictionary<string, Monitor> Monitors)
+    IReadOnlyDictionary<string, Monitor> Monitors,
+    IReadOnlyDictionary<string, Operation> Operations)
 {
-    public static ClusterView Empty { get; } = new(null, Map<Server>(), Map<Group>(), Map<Resource>(), Map<Monitor>());
+    public static ClusterView Empty { get; } = new(null, Map<Server>(), Map<Group>(), Map<Resource>(), Map<Monitor>(), Map<Operation>());
 
     /// <summary>Each group's resources, by group name (case-insensitive).</summary>
     public IReadOnlyDictionary<string, List<Resource>> ResourcesByGroup()

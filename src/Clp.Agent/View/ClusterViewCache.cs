@@ -15,6 +15,7 @@ public sealed class ClusterViewCache(IClpClient client, string cluster)
     private readonly Dictionary<string, Group> _groups = ClusterView.Map<Group>();
     private readonly Dictionary<string, Resource> _resources = ClusterView.Map<Resource>();
     private readonly Dictionary<string, Monitor> _monitors = ClusterView.Map<Monitor>();
+    private readonly Dictionary<string, Operation> _operations = ClusterView.Map<Operation>();
 
     public ClusterView Current
     {
@@ -25,7 +26,8 @@ public sealed class ClusterViewCache(IClpClient client, string cluster)
                 return new ClusterView(_cluster, new Dictionary<string, Server>(_servers, StringComparer.OrdinalIgnoreCase),
                     new Dictionary<string, Group>(_groups, StringComparer.OrdinalIgnoreCase),
                     new Dictionary<string, Resource>(_resources, StringComparer.OrdinalIgnoreCase),
-                    new Dictionary<string, Monitor>(_monitors, StringComparer.OrdinalIgnoreCase));
+                    new Dictionary<string, Monitor>(_monitors, StringComparer.OrdinalIgnoreCase),
+                    new Dictionary<string, Operation>(_operations, StringComparer.OrdinalIgnoreCase));
             }
         }
     }
@@ -39,6 +41,7 @@ public sealed class ClusterViewCache(IClpClient client, string cluster)
         var groups = await client.Groups.ListGroupsAsync(cluster, cancellationToken: cancellationToken);
         var resources = await client.Resources.ListResourcesAsync(cluster, cancellationToken: cancellationToken);
         var monitors = await client.Monitors.ListMonitorsAsync(cluster, cancellationToken: cancellationToken);
+        var operations = await client.Operations.ListOperationsAsync(cluster, cancellationToken: cancellationToken);
         lock (_gate)
         {
             _cluster = clusterObject;
@@ -46,9 +49,10 @@ public sealed class ClusterViewCache(IClpClient client, string cluster)
             Reset(_groups, groups.Items);
             Reset(_resources, resources.Items);
             Reset(_monitors, monitors.Items);
+            Reset(_operations, operations.Items);
         }
 
-        return new[] { servers.Metadata.Version, groups.Metadata.Version, resources.Metadata.Version, monitors.Metadata.Version }.Min();
+        return new[] { servers.Metadata.Version, groups.Metadata.Version, resources.Metadata.Version, monitors.Metadata.Version, operations.Metadata.Version }.Min();
     }
 
     /// <summary>Applies one change; returns whether the view changed.</summary>
@@ -63,6 +67,7 @@ public sealed class ClusterViewCache(IClpClient client, string cluster)
                 "Group" => Apply(_groups, change),
                 "Resource" => Apply(_resources, change),
                 "Monitor" => Apply(_monitors, change),
+                "Operation" => Apply(_operations, change),
                 _ => false,
             };
         }

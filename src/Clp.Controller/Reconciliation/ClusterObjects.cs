@@ -18,6 +18,10 @@ internal sealed class ClusterObjects
     /// <summary>Node leases by server name (case-insensitive).</summary>
     public required IReadOnlyDictionary<string, Loaded<Lease>> Leases { get; init; }
 
+    public required IReadOnlyList<Resource> Resources { get; init; }
+
+    public required IReadOnlyList<Monitor> Monitors { get; init; }
+
     /// <summary>Pending and Running operations, oldest first.</summary>
     public required IReadOnlyList<Loaded<Operation>> Operations { get; init; }
 
@@ -46,6 +50,8 @@ internal sealed class ClusterObjects
             ServerGroups = [.. (await LoadAllAsync<ServerGroup>(tx, Kinds.ServerGroup, clusterKey)).Select(l => l.Value)],
             Groups = await LoadAllAsync<Group>(tx, Kinds.Group, clusterKey),
             Leases = leases.ToDictionary(l => l.Name, StringComparer.OrdinalIgnoreCase),
+            Resources = [.. (await LoadAllAsync<Resource>(tx, Kinds.Resource, clusterKey)).Select(l => l.Value)],
+            Monitors = [.. (await LoadAllAsync<Monitor>(tx, Kinds.Monitor, clusterKey)).Select(l => l.Value)],
             Operations = [.. operations
                 .Where(o => o.Value.Status?.Phase is null or OperationPhase.Pending or OperationPhase.Running)
                 .OrderBy(o => o.Value.Metadata.CreationTimestamp)

@@ -7,7 +7,8 @@ namespace Clp.Controller.Reconciliation;
 
 /// <summary>The operations the controller owns (DESIGN "Operations are objects"): cluster start, stop,
 /// suspend and resume; server stop (leave) and return; group start, stop and move; timeout ratio set and
-/// reset. Every other verb belongs to the agents and is left Pending for them.</summary>
+/// reset; and the group-releasing half of cluster and server shutdown and reboot (the agents run the OS
+/// step). The agents' own verbs are in ReconcilePass.AgentOperations.</summary>
 internal sealed partial class ReconcilePass
 {
     private static readonly HashSet<OperationVerb> GroupVerbs = [OperationVerb.GroupStart, OperationVerb.GroupStop, OperationVerb.GroupMove];
@@ -18,6 +19,7 @@ internal sealed partial class ReconcilePass
         OperationVerb.ClusterStart, OperationVerb.ClusterStop, OperationVerb.ClusterSuspend, OperationVerb.ClusterResume,
         OperationVerb.ServerStop, OperationVerb.ServerReturn, OperationVerb.GroupStart, OperationVerb.GroupStop,
         OperationVerb.GroupMove, OperationVerb.TimeoutRatioSet, OperationVerb.TimeoutRatioReset,
+        OperationVerb.ClusterShutdown, OperationVerb.ClusterReboot, OperationVerb.ServerShutdown, OperationVerb.ServerReboot,
     };
 
     private IEnumerable<Loaded<Operation>> Owned => _objects.Operations.Where(o => OwnedVerbs.Contains(o.Value.Spec.Verb));
@@ -36,7 +38,8 @@ internal sealed partial class ReconcilePass
                     Start(operation);
                     break;
                 case OperationVerb.ClusterStop:
-                    SupersedeRunning(operation, OperationVerb.ClusterStart, OperationVerb.ClusterStop);
+                    SupersedeRunning(operation, OperationVerb.ClusterStart, OperationVerb.ClusterStop, OperationVerb.ClusterShutdown, OperationVerb.ClusterReboot);
+                    _status.StartWhenBack = null;
                     SetPhase(ClusterPhases.Stopped, $"operation {operation.Name}");
                     Set(operation, OperationPhase.Running, "Stopping", "every group is being released");
                     break;
@@ -59,6 +62,9 @@ internal sealed partial class ReconcilePass
                     break;
                 case OperationVerb.ServerStop:
                     LeaveOrReturn(operation, leave: true);
+                    break;
+                case var power when ClusterPowerVerbs.Contains(power) || ServerPowerVerbs.Contains(power):
+                    BeginPowerOperation(operation);
                     break;
                 case OperationVerb.ServerReturn:
                     LeaveOrReturn(operation, leave: false);
@@ -86,7 +92,8 @@ internal sealed partial class ReconcilePass
         switch (_status.Phase)
         {
             case ClusterPhases.Stopped:
-                SupersedeRunning(operation, OperationVerb.ClusterStart, OperationVerb.ClusterStop);
+                SupersedeRunning(operation, OperationVerb.ClusterStart, OperationVerb.ClusterStop, OperationVerb.ClusterShutdown, OperationVerb.ClusterReboot);
+                _status.StartWhenBack = null;
                 SetPhase(ClusterPhases.Starting, $"operation {operation.Name}");
                 _resetCounts = true;
                 Set(operation, OperationPhase.Running, "Starting", "the cluster starts once every server joined or the startup sync wait is over");
@@ -121,7 +128,8 @@ internal sealed partial class ReconcilePass
         }
         else
         {
-            foreach (var running in Owned.Where(o => o.Value.Spec.Verb == OperationVerb.ServerStop && PhaseOf(o) == OperationPhase.Running
+            foreach (var running in Owned.Where(o => o.Value.Spec.Verb is OperationVerb.ServerStop or OperationVerb.ServerShutdown or OperationVerb.ServerReboot
+                         && PhaseOf(o) == OperationPhase.Running
                          && string.Equals(o.Value.Spec.Target.Name, name, StringComparison.OrdinalIgnoreCase)))
             {
                 Set(running, OperationPhase.Failed, "Superseded", $"server {name} returned (operation {operation.Name}) before it had released its groups");
@@ -192,8 +200,9 @@ internal sealed partial class ReconcilePass
     }
 
     /// <summary>Agents ask for a recovery failover (activation failure past its retries, a monitor's failover
-    /// step) by reporting the group "Online Failure" in their own status at the group's current epoch; the
-    /// request is answered by the placement that follows and is not an Operation.</summary>
+    /// step) by reporting the group "Online Failure" in their own status at the group's current epoch, and
+    /// for a group stop (a monitor's final action) the same way with request Stop; the request is answered
+    /// by the placement that follows and is not an Operation.</summary>
     private IEnumerable<PlacementRequest> RecoveryFailovers()
     {
         foreach (var group in _objects.Groups)
@@ -207,7 +216,9 @@ internal sealed partial class ReconcilePass
             var report = _objects.FindServer(current)?.Status?.Groups?.GetValueOrDefault(group.Name);
             if (report is { State: "Online Failure" } && report.Epoch == status.Epoch)
             {
-                yield return new PlacementRequest($"recovery-{group.Name}-{status.Epoch}", PlacementRequestKind.Failover, group.Name, null);
+                yield return report.Request == GroupRequests.Stop
+                    ? new PlacementRequest($"recovery-stop-{group.Name}-{status.Epoch}", PlacementRequestKind.Stop, group.Name, null)
+                    : new PlacementRequest($"recovery-{group.Name}-{status.Epoch}", PlacementRequestKind.Failover, group.Name, null);
             }
         }
     }
@@ -282,6 +293,9 @@ internal sealed partial class ReconcilePass
                     break;
                 case OperationVerb.ServerStop:
                     CompleteLeave(operation);
+                    break;
+                case var power when ClusterPowerVerbs.Contains(power) || ServerPowerVerbs.Contains(power):
+                    CompletePowerOperation(operation);
                     break;
             }
         }

@@ -75,6 +75,7 @@ internal sealed partial class ReconcilePass
         EnsurePhase();
         ExpireTimeoutRatio();
         ApplyClusterOperations();
+        ReturnPoweredDownServers();
         JudgeServers();
         var result = Decide();
         ApplyDecisions(result);
@@ -83,6 +84,7 @@ internal sealed partial class ReconcilePass
             SetPhase(ClusterPhases.Running, "the startup sync is over");
         }
 
+        MirrorAgentOperations();
         CompleteOperations();
         PlanGroupAndClusterWrites();
         var ratio = CurrentRatio;

@@ -114,6 +114,15 @@ public sealed class ClusterStatus : ObjectStatus
     /// and they receive none) until a ServerReturn.</summary>
     public List<string>? LeftServers { get; set; }
 
+    /// <summary>Servers going down for a shutdown or reboot operation, with the agent incarnation that was
+    /// told to: they stay out of placement until that incarnation is gone (its lease revoked or replaced
+    /// by a new incarnation's), then return on their own.</summary>
+    public Dictionary<string, long>? PoweringDown { get; set; }
+
+    /// <summary>Set by a cluster reboot: the cluster starts again (startup sync wait) once every server that
+    /// went down for it has returned.</summary>
+    public bool? StartWhenBack { get; set; }
+
     /// <summary>A temporary multiplier of the heartbeat timeout, set by an operation, and when it ends.</summary>
     public TimeoutRatioStatus? TimeoutRatio { get; set; }
 }

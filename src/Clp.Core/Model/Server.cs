@@ -48,6 +48,12 @@ public sealed class ServerStatus : ObjectStatus
 
     /// <summary>Each group's state on this server with the epoch it acted under, by group name.</summary>
     public Dictionary<string, ObjectStateOnServer>? Groups { get; set; }
+
+    /// <summary>The progress of the operations this server's agent carries out (resource start and stop,
+    /// monitor suspend and resume, failure verification, shutdown and reboot), by operation name: state
+    /// Running, Succeeded or Failed, the message in <c>lastError</c>. The controller copies it into the
+    /// Operation's status.</summary>
+    public Dictionary<string, ObjectStateOnServer>? Operations { get; set; }
 }
 
 /// <summary>The state of one resource, monitor or group on one server.</summary>
@@ -62,4 +68,19 @@ public sealed class ObjectStateOnServer
     public long? Epoch { get; set; }
 
     public DateTimeOffset? Since { get; set; }
+
+    /// <summary>For a group in "Online Failure": what the agent asks the controller to do at this epoch,
+    /// <c>Failover</c> (the default: a recovery failover) or <c>Stop</c> (a monitor's final action "stop
+    /// the group").</summary>
+    public string? Request { get; set; }
+}
+
+/// <summary>The values of <see cref="ObjectStateOnServer.Request"/> for a group.</summary>
+public static class GroupRequests
+{
+    /// <summary>Fail the group over (activation failure past its retries, a monitor's failover step).</summary>
+    public const string Failover = "Failover";
+
+    /// <summary>Stop the group (a monitor's final action "stop group").</summary>
+    public const string Stop = "Stop";
 }

@@ -109,18 +109,34 @@ public class MonitorRunnerTests
     }
 
     [Fact]
-    public async Task FailureVerification_InjectsOneFailure_AndSuspendStopsProbing()
+    public async Task FailureVerification_FailsUntilRecoveryRuns_AndSuspendStopsProbing()
     {
         var runner = Runner(Spec());
         runner.InjectedFailure = "operator test";
         Assert.Equal(MonitorVerdict.Error, await runner.RunOnceAsync(true, false, CancellationToken.None));
-        Assert.Contains("failure verification", runner.LastMessage, StringComparison.Ordinal);
+        Assert.Contains("pseudo failure", runner.LastMessage, StringComparison.Ordinal);
+        Assert.Null(runner.InjectedFailure);
+        Assert.StartsWith("Restart of", runner.VerificationStep, StringComparison.Ordinal);
         Assert.Equal(MonitorVerdict.Recovered, await runner.RunOnceAsync(true, false, CancellationToken.None));
         runner.Suspended = true;
         _world.FailProbe("s1", "ipw1");
         Assert.Null(await runner.RunOnceAsync(true, false, CancellationToken.None));
         Assert.Equal("Suspend", runner.Status);
         Assert.Equal(["Restart"], _actions.Calls);
+    }
+
+    [Fact]
+    public async Task FailureVerification_LastsThroughTheRetries()
+    {
+        var runner = Runner(Spec(retry: 2));
+        runner.InjectedFailure = "operator test";
+        Assert.Equal(MonitorVerdict.Failing, await runner.RunOnceAsync(true, false, CancellationToken.None));
+        Assert.Equal(MonitorVerdict.Failing, await runner.RunOnceAsync(true, false, CancellationToken.None));
+        Assert.NotNull(runner.InjectedFailure);
+        Assert.Null(runner.VerificationStep);
+        Assert.Equal(MonitorVerdict.Error, await runner.RunOnceAsync(true, false, CancellationToken.None));
+        Assert.Equal(["Restart"], _actions.Calls);
+        Assert.Null(runner.InjectedFailure);
     }
 
     [Fact]
