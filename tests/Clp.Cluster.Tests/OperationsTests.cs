@@ -140,6 +140,33 @@ public class OperationsTests : IAsyncLifetime
         Assert.Empty(_cluster.Systems["s1"].Calls); // the new agent does not reboot again
     }
 
+    [Fact]
+    public async Task AnAgentKey_Gets403_OnAnotherServersStatus_AndOnAnySpecWrite()
+    {
+        await StartAllAsync();
+        var created = await _cluster.Admin.ApiKeys.CreateApiKeyAsync(SimulatedCluster.Name, new ApiKey
+        {
+            Metadata = new ObjectMeta { Name = "agent-s1-probe" },
+            Spec = new ApiKeySpec { Role = ApiKeyRole.Agent, Server = "s1" },
+        });
+        var agent = _cluster.Client(created.Key!);
+
+        await Assert.ThrowsAsync<Clp.Client.Problems.ClpForbiddenException>(() =>
+            agent.Servers.ReplaceServerStatusAsync(SimulatedCluster.Name, "s2", new ServerStatus { Phase = "Offline" }));
+        await Assert.ThrowsAsync<Clp.Client.Problems.ClpForbiddenException>(() =>
+            agent.Groups.CreateGroupAsync(SimulatedCluster.Name, new Group { Metadata = new ObjectMeta { Name = "g9" } }));
+        var group = await agent.Groups.GetGroupAsync(SimulatedCluster.Name, "g1"); // reading is allowed
+        group.Spec.Description = "changed by an agent";
+        await Assert.ThrowsAsync<Clp.Client.Problems.ClpForbiddenException>(() =>
+            agent.Groups.ReplaceGroupAsync(SimulatedCluster.Name, "g1", group));
+        await Assert.ThrowsAsync<Clp.Client.Problems.ClpForbiddenException>(() =>
+            agent.Operations.CreateOperationAsync(SimulatedCluster.Name, new Operation
+            {
+                Spec = new OperationSpec { Verb = OperationVerb.GroupStop, Target = new ObjectReference { Kind = "Group", Name = "g1" } },
+            }));
+        Assert.Equal(["s1"], _cluster.World.ActiveOn("app1"));
+    }
+
     internal static async Task StartAllAsync(SimulatedCluster cluster)
     {
         foreach (var server in new[] { "s1", "s2", "s3" })
