@@ -50,6 +50,7 @@ internal sealed class NamespaceHttpServer : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Kill();
+        _process.Dispose();
         _root.Delete(recursive: true);
         return ValueTask.CompletedTask;
     }

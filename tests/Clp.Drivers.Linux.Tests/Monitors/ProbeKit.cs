@@ -67,10 +67,8 @@ internal static class ProbeKit
         }
         catch (InvalidOperationException)
         {
-            // Already gone.
+            // Already gone (or killed and disposed before).
         }
-
-        process.Dispose();
     }
 
     /// <summary>SIGKILLs a PID this test started but holds no Process for (a script's child).</summary>
