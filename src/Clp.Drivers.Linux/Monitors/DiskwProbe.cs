@@ -1,5 +1,4 @@
 using Clp.Core.Drivers;
-using Microsoft.Win32.SafeHandles;
 
 namespace Clp.Drivers.Linux.Monitors;
 
@@ -42,39 +41,35 @@ internal sealed class DiskwProbe(LinuxDriverOptions options) : Probe
         var phase = "open";
         try
         {
-            using var handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            // bufferSize 0: every Write is a write(2), nothing waits in a user-space buffer.
+            using var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
             phase = "write";
             for (long offset = 0; offset < size; offset += pattern.Length)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                RandomAccess.Write(handle, pattern.AsSpan(0, (int)Math.Min(pattern.Length, size - offset)), offset);
+                file.Write(pattern, 0, (int)Math.Min(pattern.Length, size - offset));
             }
 
             phase = "truncate";
-            RandomAccess.SetLength(handle, size);
+            file.SetLength(size);
             if (fsync)
             {
                 phase = "fsync";
-                FlushToDisk(handle);
-                _ = ProbeNative.Fadvise(handle.DangerousGetHandle(), 0, 0, ProbeNative.FadviseDontNeed);
+                file.Flush(flushToDisk: true);
+                _ = ProbeNative.Fadvise(file.SafeFileHandle.DangerousGetHandle(), 0, 0, ProbeNative.FadviseDontNeed);
             }
 
             phase = "read";
+            file.Seek(0, SeekOrigin.Begin);
             var read = new byte[pattern.Length];
             for (long offset = 0; offset < size; offset += pattern.Length)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var want = (int)Math.Min(pattern.Length, size - offset);
-                var got = 0;
-                while (got < want)
+                var got = file.ReadAtLeast(read.AsSpan(0, want), want, throwOnEndOfStream: false);
+                if (got < want)
                 {
-                    var n = RandomAccess.Read(handle, read.AsSpan(got, want - got), offset + got);
-                    if (n == 0)
-                    {
-                        return $"read {path}: the file ends at {offset + got} bytes, {size} were written";
-                    }
-
-                    got += n;
+                    return $"read {path}: the file ends at {offset + got} bytes, {size} were written";
                 }
 
                 if (!read.AsSpan(0, want).SequenceEqual(pattern.AsSpan(0, want)))
@@ -88,14 +83,6 @@ internal sealed class DiskwProbe(LinuxDriverOptions options) : Probe
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
             return $"{phase} {path}: {e.Message}";
-        }
-    }
-
-    private static void FlushToDisk(SafeFileHandle handle)
-    {
-        if (ProbeNative.Fsync(handle.DangerousGetHandle()) != 0)
-        {
-            throw new IOException(System.Runtime.InteropServices.Marshal.GetLastPInvokeErrorMessage());
         }
     }
 }
