@@ -37,6 +37,21 @@ internal sealed class NetworkProbeFixture : IAsyncDisposable
         // Clones: the runner request adopts the nodes, and tests reuse their parameter objects.
         ProbeKit.Result(await Runner.MonitorAsync(type, parameters.DeepClone().AsObject(), target, targetParameters?.DeepClone().AsObject(), timeoutMs));
 
+    /// <summary>The runner's PID (<c>ip netns exec</c> execs it, so it is the process whose command line
+    /// names this fixture's state folder).</summary>
+    public int RunnerPid() => Clp.Drivers.Linux.Monitors.ProcStat.AllPids().Single(pid =>
+    {
+        try
+        {
+            var args = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+            return args.Contains(DriverRunner.RunnerPath) && args.Contains(_state.FullName);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    });
+
     public async ValueTask DisposeAsync()
     {
         await Runner.DisposeAsync();

@@ -56,3 +56,33 @@ public class UserwProbeTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
     }
 }
+
+/// <summary>userw in a real process that is frozen (SIGSTOP) while its timer runs.</summary>
+[Trait("Category", "System")]
+public class UserwStallTests
+{
+    [SystemFact("kill")]
+    public async Task Probe_ProcessFrozenForTwoSeconds_ReportsTheStall()
+    {
+        await using var f = await NetworkProbeFixture.CreateAsync();
+        var parameters = new JsonObject { ["stallThresholdSeconds"] = 1 };
+        ProbeKit.AssertHealthy(await f.MonitorAsync("userw", parameters));
+        var pid = f.RunnerPid().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // The probe's 100 ms timer starts within a few ms of the request on the warmed-up runner; the freeze
+        // starts 40 ms in and lasts 2 s, so the timer comes back about 1.9 s late.
+        var answer = f.MonitorAsync("userw", parameters);
+        await Task.Delay(40);
+        await ProbeKit.Sh("kill", "-STOP", pid);
+        try
+        {
+            await Task.Delay(2000);
+        }
+        finally
+        {
+            await ProbeKit.Sh("kill", "-CONT", pid);
+        }
+
+        ProbeKit.AssertFailed(await answer, "the agent stalled");
+    }
+}
