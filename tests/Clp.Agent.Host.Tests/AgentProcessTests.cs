@@ -24,14 +24,18 @@ public sealed class AgentProcessTests(ApiFixture api)
         var (cluster, server, key) = await api.NewServerAsync();
         using var run = new AgentRun();
         await using var first = run.Start(api.Address, cluster, server, key);
-        var firstIncarnation = await api.WaitOnlineAsync(cluster, server, "the first agent to join", JoinBound);
 
+        // The lock is taken before the first log line; the second agent is refused while the first joins.
+        await first.WaitForLineAsync("starting", "the first agent to take the lock", JoinBound);
+        var joined = api.WaitOnlineAsync(cluster, server, "the first agent to join", JoinBound);
         await using (var second = run.Start(api.Address, cluster, server, key))
         {
             var code = await second.WaitForExitAsync("the second agent refusing to run beside the first", TimeSpan.FromSeconds(30));
             Assert.True(code == 3, $"expected exit code 3, got {code}: {second.Output}");
             Assert.Contains($"another clp-agent (pid {first.Pid}) already runs server {server}", second.Output, StringComparison.Ordinal);
         }
+
+        var firstIncarnation = await joined;
 
         await first.KillAsync();
         await using var third = run.Start(api.Address, cluster, server, key);
