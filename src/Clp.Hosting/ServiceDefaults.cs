@@ -16,21 +16,30 @@ public static class ServiceDefaults
 {
     /// <summary>Serilog to the console, as text or (when <c>CLP_LOG_FORMAT=json</c> or
     /// <c>Logging:Format=json</c>) compact JSON; minimum levels from <c>Serilog</c> configuration.</summary>
-    public static IHostApplicationBuilder AddClpServiceDefaults(this IHostApplicationBuilder builder)
+    /// <param name="logProperties">Properties every event carries (clp-agent: <c>Server</c>); the text format
+    /// shows them after the level as <c>Name=value</c>, the JSON format as fields.</param>
+    public static IHostApplicationBuilder AddClpServiceDefaults(this IHostApplicationBuilder builder, IReadOnlyDictionary<string, string>? logProperties = null)
     {
         var json = string.Equals(builder.Configuration["CLP_LOG_FORMAT"] ?? builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase);
+        var properties = logProperties ?? new Dictionary<string, string>();
+        var shown = string.Concat(properties.Keys.Select(name => $"{name}={{{name}:l}} "));
         builder.Services.AddSerilog((services, config) =>
         {
             config.ReadFrom.Configuration(builder.Configuration)
                 .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
                 .Enrich.FromLogContext();
+            foreach (var (name, value) in properties)
+            {
+                config.Enrich.WithProperty(name, value);
+            }
+
             if (json)
             {
                 config.WriteTo.Console(new CompactJsonFormatter());
             }
             else
             {
-                config.WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}");
+                config.WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} " + shown + "{SourceContext}: {Message:lj}{NewLine}{Exception}");
             }
         });
         builder.Services.AddSingleton(TimeProvider.System);

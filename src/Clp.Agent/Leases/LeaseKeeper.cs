@@ -28,6 +28,7 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
     private Instant? _lastSuccessfulSend;
     private long _lastIncarnation;
     private bool _fenced;
+    private TaskCompletionSource _fenceDone = Completed();
 
     public LeaseKeeper(ILeaseEndpoint endpoint, IFence fence, LeaseKeeperOptions options, TimeProvider time, ILogger<LeaseKeeper> logger)
     {
@@ -173,9 +174,26 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
         await FenceAsync($"no successful renewal for {age.TotalMilliseconds:F0} ms (fence at T - F)");
     }
 
+    /// <summary>Fences now, as the fence timer would, and returns once the fence (this one, or one already
+    /// under way) has completed. The caller stops <see cref="RunAsync"/> first: otherwise the keeper joins
+    /// again after the fence. This is the agent's graceful stop (SIGTERM): it leaves nothing running that
+    /// its lease no longer protects.</summary>
+    public async Task FenceNowAsync(string reason)
+    {
+        await FenceAsync(reason);
+        Task done;
+        lock (_gate)
+        {
+            done = _fenceDone.Task;
+        }
+
+        await done;
+    }
+
     private async Task FenceAsync(string reason)
     {
         TimeSpan budget;
+        TaskCompletionSource done;
         lock (_gate)
         {
             if (_fenced)
@@ -184,6 +202,7 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
             }
 
             _fenced = true;
+            _fenceDone = done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _fenceTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             budget = _timing?.FenceBudget ?? TimeSpan.Zero;
         }
@@ -199,7 +218,15 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
         finally
         {
             _fencing.Release();
+            done.TrySetResult();
         }
+    }
+
+    private static TaskCompletionSource Completed()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        done.SetResult();
+        return done;
     }
 
     private bool IsFenced()

@@ -342,7 +342,25 @@ public sealed partial class AgentNode : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>The agent's graceful stop (what clp-agent does on SIGTERM): stop joining, renewing, watching
+    /// and reconciling, cancel the steps in flight, then release every group through the fence path (the same
+    /// <see cref="Fencer"/> within the same budget F, escalating to the system actions' power off if anything
+    /// outlives it), and return. Call <see cref="DisposeAsync"/> afterwards.</summary>
+    /// <remarks>Why a fence and not "stop the service, keep the resources": once the agent stops renewing, the
+    /// controller judges the server down after T + M and starts its groups elsewhere; resources this agent left
+    /// running would then run twice. The lease is not released (the API has no release): the controller fails
+    /// the groups over when it judges the server down, after T + M; a new agent on this server takes the
+    /// lease over at once and the groups are re-issued to it.</remarks>
+    public async Task LeaveAsync(string reason)
+    {
+        // Steps in flight are cancelled first so the loops end promptly; a step that a pass started after this
+        // cancel is stopped by the fence below (it cancels in flight again and stops every group).
+        await _steps.CancelAsync();
+        await StopLoopsAsync();
+        await Lease.FenceNowAsync(reason);
+    }
+
+    private async Task StopLoopsAsync()
     {
         await _stop.CancelAsync();
         Wake();
@@ -358,7 +376,11 @@ public sealed partial class AgentNode : IAsyncDisposable
                 LogStopped(e.GetType().Name);
             }
         }
+    }
 
+    public async ValueTask DisposeAsync()
+    {
+        await StopLoopsAsync();
         if (_scheduler is not null)
         {
             await _scheduler.DisposeAsync();

@@ -121,6 +121,25 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
         Assert.Equal(TimeSpan.FromSeconds(4), (await _fence.Next.Reader.ReadAsync().AsTask().WaitAsync(Bound)).At);
     }
 
+    [Fact]
+    public async Task FenceNowAsync_AfterStop_FencesOnceWithTheBudget_AndDoesNotRejoin()
+    {
+        await StartAndJoinAsync();
+        await _stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _run!.WaitAsync(Bound));
+        await _keeper.FenceNowAsync("leaving").WaitAsync(Bound);
+        var call = Assert.Single(_fence.Calls);
+        Assert.Equal(("leaving", TimeSpan.FromSeconds(1)), (call.Reason, call.Budget));
+        Assert.Null(_keeper.Grant);
+        Assert.False(_keeper.CanStartStep(TimeSpan.Zero));
+
+        // The fence timer finds the lease already fenced, and a second stop waits for nothing new.
+        _time.Advance(T);
+        await _keeper.FenceNowAsync("again").WaitAsync(Bound);
+        Assert.Single(_fence.Calls);
+        Assert.Equal([1L], _endpoint.Acquired.ToArray());
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

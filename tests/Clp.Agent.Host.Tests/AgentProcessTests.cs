@@ -1,0 +1,61 @@
+namespace Clp.Agent.Host.Tests;
+
+/// <summary>Real clp-agent processes against a real clp-api process (loopback, no root): joining, the one-agent
+/// lock, a SIGKILLed agent's restart, and SIGTERM.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class AgentProcessTests(ApiFixture api)
+{
+    private static readonly TimeSpan JoinBound = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Agent_WithAgentKey_JoinsAndReportsOnline()
+    {
+        var (cluster, server, key) = await api.NewServerAsync();
+        using var run = new AgentRun();
+        await using var agent = run.Start(api.Address, cluster, server, key);
+        var incarnation = await api.WaitOnlineAsync(cluster, server, "the agent to join", JoinBound);
+        Assert.True(incarnation > 0);
+        await agent.WaitForLineAsync($"Server={server} ", "a log line naming the server", TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task SecondAgent_ForSameServer_ExitsThree_AndAfterSigkill_ANewAgentJoins()
+    {
+        var (cluster, server, key) = await api.NewServerAsync();
+        using var run = new AgentRun();
+        await using var first = run.Start(api.Address, cluster, server, key);
+
+        // The lock is taken before the first log line; the second agent is refused while the first joins.
+        await first.WaitForLineAsync("starting", "the first agent to take the lock", JoinBound);
+        var joined = api.WaitOnlineAsync(cluster, server, "the first agent to join", JoinBound);
+        await using (var second = run.Start(api.Address, cluster, server, key))
+        {
+            var code = await second.WaitForExitAsync("the second agent refusing to run beside the first", TimeSpan.FromSeconds(30));
+            Assert.True(code == 3, $"expected exit code 3, got {code}: {second.Output}");
+            Assert.Contains($"another clp-agent (pid {first.Pid}) already runs server {server}", second.Output, StringComparison.Ordinal);
+        }
+
+        var firstIncarnation = await joined;
+
+        await first.KillAsync();
+        await using var third = run.Start(api.Address, cluster, server, key);
+        var thirdIncarnation = await api.WaitOnlineAsync(cluster, server, "the agent started after the SIGKILL to join", JoinBound, not: firstIncarnation);
+        Assert.True(thirdIncarnation > firstIncarnation, $"incarnation {thirdIncarnation} is not above {firstIncarnation}");
+        Assert.False(third.HasExited, $"the new agent exited: {third.Output}");
+    }
+
+    [Fact]
+    public async Task Sigterm_ReleasesGroups_AndExitsZero()
+    {
+        var (cluster, server, key) = await api.NewServerAsync();
+        using var run = new AgentRun();
+        await using var agent = run.Start(api.Address, cluster, server, key);
+        await api.WaitOnlineAsync(cluster, server, "the agent to join", JoinBound);
+
+        agent.Terminate();
+        var code = await agent.WaitForExitAsync("the agent to leave after SIGTERM", TimeSpan.FromSeconds(20));
+        Assert.True(code == 0, $"expected exit code 0, got {code}: {agent.Output}");
+        Assert.Contains($"server {server} released its groups", agent.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(run.PowerFile), $"a system action was taken: {(File.Exists(run.PowerFile) ? File.ReadAllText(run.PowerFile) : "")}");
+    }
+}

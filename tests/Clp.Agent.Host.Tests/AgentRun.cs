@@ -1,0 +1,34 @@
+namespace Clp.Agent.Host.Tests;
+
+/// <summary>Starts clp-agent processes for one server, always with TEST-HOST power (never the real machine's
+/// system actions), a state folder and a power file of the test's own.</summary>
+internal sealed class AgentRun : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("clp-agent-host-").FullName;
+
+    public AgentRun()
+    {
+        Directory.CreateDirectory(StateDirectory);
+    }
+
+    public string StateDirectory => Path.Combine(_root, "state");
+
+    public string PowerFile => Path.Combine(_root, "power");
+
+    public ChildProcess Start(Uri api, string cluster, string server, string key) =>
+        ChildProcess.Start("clp-agent", ChildProcess.BuiltDll("ClpAgentPath"),
+            ["--api-url", api.ToString(), "--cluster", cluster, "--server", server, "--state-dir", StateDirectory, "--system-actions", "test-host"],
+            new Dictionary<string, string> { ["CLP_AGENT_KEY"] = key, ["CLP_TEST_HOST_POWER_FILE"] = PowerFile });
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+    }
+}
