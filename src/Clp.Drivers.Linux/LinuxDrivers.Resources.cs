@@ -7,6 +7,7 @@ public static partial class LinuxDrivers
 {
     private static IEnumerable<IResourceDriver> CreateResourceDrivers(LinuxDriverOptions options) =>
     [
+        new FloatingIpDriver(options),
         new ApplicationDriver(options),
         new ScriptDriver(options),
     ];
