@@ -10,5 +10,6 @@ public static partial class LinuxDrivers
         new FloatingIpDriver(options),
         new ApplicationDriver(options),
         new ScriptDriver(options),
+        new DiskDriver(options),
     ];
 }
