@@ -11,5 +11,6 @@ public static partial class LinuxDrivers
         new ApplicationDriver(options),
         new ScriptDriver(options),
         new DiskDriver(options),
+        new ServiceDriver(options),
     ];
 }
