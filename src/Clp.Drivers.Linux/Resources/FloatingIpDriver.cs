@@ -23,6 +23,9 @@ public sealed partial class FloatingIpDriver(LinuxDriverOptions options) : IReso
 {
     private readonly ILogger _log = options.Loggers.CreateLogger<FloatingIpDriver>();
 
+    // Which arping is installed is found once, at construction, so the conflict check does not pay for it.
+    private readonly Task<Arping?> _arping = Arping.FindAsync();
+
     public string Type => "fip";
 
     public async Task ActivateAsync(ResourceContext context, CancellationToken cancellationToken)
@@ -36,7 +39,7 @@ public sealed partial class FloatingIpDriver(LinuxDriverOptions options) : IReso
 
         if (context.Boolean("conflictCheck", true))
         {
-            var arping = await Arping.FindAsync()
+            var arping = await _arping
                 ?? throw new DriverException($"fip {context.Resource}: the conflict check for {ip} needs arping, which is not installed "
                     + "(install it, or set conflictCheck to false)");
             var budget = TimeSpan.FromMilliseconds(context.Integer("conflictCheckTimeoutMs", 100));
@@ -91,7 +94,7 @@ public sealed partial class FloatingIpDriver(LinuxDriverOptions options) : IReso
             return;
         }
 
-        var arping = await Arping.FindAsync();
+        var arping = await _arping;
         var problem = arping is null ? "arping is not installed" : await arping.AnnounceAsync(device, ip, count, cancellationToken);
         if (problem is not null)
         {
