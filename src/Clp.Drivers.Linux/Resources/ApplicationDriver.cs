@@ -126,7 +126,19 @@ public sealed partial class ApplicationDriver(LinuxDriverOptions options) : IRes
             if (leader is { IsLive: true } && context.OptionalString("stopCommand") is { Length: > 0 } stopCommand)
             {
                 signal = null;
-                var (code, output) = await Shell(context, stopCommand).RunAsync($"appli {context.Resource} stopCommand", grace, options.Time, cancellationToken);
+                int code;
+                string output;
+                try
+                {
+                    (code, output) = await Shell(context, stopCommand).RunAsync($"appli {context.Resource} stopCommand", grace, options.Time, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    // A fence or the step's timeout: the application must not outlive the cancelled stop.
+                    _ = Linux.Shell.Native.Kill(-pid, Linux.Shell.Native.SigKill);
+                    throw;
+                }
+
                 if (code != 0)
                 {
                     LogStopCommandFailed(context.Resource, code, output);

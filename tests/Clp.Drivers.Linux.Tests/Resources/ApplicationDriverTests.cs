@@ -72,6 +72,26 @@ public sealed class ApplicationDriverTests : IDisposable
     }
 
     [SystemFact("sleep")]
+    public async Task Resident_DeactivationCancelledDuringGrace_KillsTheGroupAtOnce()
+    {
+        var driver = new ApplicationDriver(_f.Options);
+        var context = _f.Context("appli", new JsonObject
+        {
+            ["startCommand"] = "trap '' TERM; while :; do sleep 0.1; done",
+            ["stopGraceSeconds"] = 20,
+        });
+        await driver.ActivateAsync(context, default);
+        var pid = _f.Track(ResourceFixture.ReadPid(PidPath));
+        using var fence = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        var watch = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => driver.DeactivateAsync(context, fence.Token));
+
+        Assert.True(await ResourceFixture.Eventually(() => !ResourceFixture.IsAlive(pid)), "the application outlived the cancelled stop");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"the cancelled stop took {watch.Elapsed}");
+    }
+
+    [SystemFact("sleep")]
     public async Task Resident_ChildProcesses_AreStoppedWithTheGroup()
     {
         var driver = new ApplicationDriver(_f.Options);
