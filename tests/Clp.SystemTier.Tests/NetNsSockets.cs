@@ -10,7 +10,7 @@ namespace Clp.SystemTier.Tests;
 /// to the namespace it was created in for its whole life, so it may then be used from any thread. This is
 /// how the tests talk to clp-api and probe floating IPs as a client inside the test network, without
 /// giving the root namespace any 10.231 address.</summary>
-internal sealed partial class NetNsSockets : IDisposable
+public sealed partial class NetNsSockets : IDisposable
 {
     private const int CloneNewNet = 0x40000000;
     private readonly BlockingCollection<(Func<Socket> Create, TaskCompletionSource<Socket> Done)> _work = new();

@@ -45,10 +45,10 @@ public static class Usage
             names its PID; a second agent for the same state folder exits 3. The kernel drops the lock when the
             process dies, so a killed agent never blocks its restart.
 
-            SIGTERM / SIGINT: the agent stops renewing its lease and releases (stops) its groups through the fence
-            path within the fence budget, escalating to power off if a resource outlives it, then exits 0; the
-            controller fails the groups over once it judges the server down. Give the service manager a stop
-            timeout of at least the cluster's heartbeat timeout.
+            SIGTERM / SIGINT: while its lease keeps renewing, the agent stops its groups with their resources' stop
+            timeouts (escalating to power off only past the longest stop path + 5 s), then stops renewing and
+            exits 0; the controller fails the groups over once it judges the server down. Give the service
+            manager a stop timeout of at least the longest stop path plus the cluster's heartbeat timeout.
 
             TEST SEAM (system tests only): --system-actions test-host never touches the machine; each system action
             appends '<action> <reason>' to --test-host-power-file, and shutdown, reboot and power off end the agent

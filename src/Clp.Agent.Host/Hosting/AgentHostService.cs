@@ -12,8 +12,9 @@ namespace Clp.Agent.Host.Hosting;
 /// <summary>Runs this server's <see cref="AgentNode"/> for the host's lifetime: the SDK client with the agent
 /// key, the lease protocol over it, and the real Linux drivers and probes.</summary>
 /// <remarks>Stopping (SIGTERM, SIGINT, the stop-cluster-service final action) runs
-/// <see cref="AgentNode.LeaveAsync"/>: the agent stops renewing and releases every group through the fence
-/// path within the fence budget (escalating to power off if a resource outlives it), then exits 0. The
+/// <see cref="AgentNode.LeaveAsync"/>: while the lease keeps renewing, the agent stops every group with the
+/// resources' stop timeouts (escalating to power off only past the longest stop path + 5 s), then stops
+/// renewing and exits 0. The
 /// controller fails the groups over once it judges the server down (T + M after the last renewal), so
 /// nothing this agent ran is left running unprotected by a lease. The host's stop token is ignored on
 /// purpose: a release cut short is worse than a late exit.</remarks>

@@ -34,7 +34,9 @@ public sealed partial class AgentNode : IAsyncDisposable
     private readonly ISystemActions _system;
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _leaseStop = new();
     private readonly List<Task> _loops = [];
+    private Task? _leaseLoop;
     private CancellationTokenSource _steps = new();
     private string? _lastStatus;
     private bool _adopted;
@@ -89,7 +91,7 @@ public sealed partial class AgentNode : IAsyncDisposable
     {
         _scheduler = await MonitorScheduler.StartAsync();
         Lease.Renewed += _ => Wake();
-        _loops.Add(Task.Run(() => Lease.RunAsync(_stop.Token)));
+        _leaseLoop = Task.Run(() => Lease.RunAsync(_leaseStop.Token));
         _loops.Add(Task.Run(() => WatchAsync(_stop.Token)));
         _loops.Add(Task.Run(() => ReconcileLoopAsync(_stop.Token)));
     }
@@ -353,18 +355,28 @@ public sealed partial class AgentNode : IAsyncDisposable
     /// lease over at once and the groups are re-issued to it.</remarks>
     public async Task LeaveAsync(string reason)
     {
-        // Steps in flight are cancelled first so the loops end promptly; a step that a pass started after this
-        // cancel is stopped by the fence below (it cancels in flight again and stops every group).
+        // Steps in flight are cancelled first so the loops end promptly. The lease keeps renewing while every
+        // group here stops with its resources' full stop timeouts (a planned stop, not the fence's short
+        // budget); only then does renewal stop, through the fence path with nothing left to release. If the
+        // lease is lost meanwhile, the lease keeper fences as usual.
         await _steps.CancelAsync();
-        await StopLoopsAsync();
+        await StopLoopsAsync(includeLease: false);
+        var groups = _view.Current.ResourcesByGroup().Values;
+        var planned = Policy.Leases.StopPath.OfServer(groups) + TimeSpan.FromSeconds(5);
+        await Fencer.FenceAsync("leaving: " + reason, planned, CancellationToken.None);
         await Lease.FenceNowAsync(reason);
     }
 
-    private async Task StopLoopsAsync()
+    private async Task StopLoopsAsync(bool includeLease = true)
     {
         await _stop.CancelAsync();
+        if (includeLease)
+        {
+            await _leaseStop.CancelAsync();
+        }
+
         Wake();
-        foreach (var loop in _loops)
+        foreach (var loop in includeLease && _leaseLoop is not null ? [.. _loops, _leaseLoop] : _loops)
         {
             try
             {
@@ -388,6 +400,7 @@ public sealed partial class AgentNode : IAsyncDisposable
 
         await Lease.DisposeAsync();
         _stop.Dispose();
+        _leaseStop.Dispose();
         _wake.Dispose();
     }
 

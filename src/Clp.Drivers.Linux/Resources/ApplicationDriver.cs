@@ -190,7 +190,20 @@ public sealed partial class ApplicationDriver(LinuxDriverOptions options) : IRes
         Path.Combine(options.StateDirectory, "appli", FileNames.Safe(context.Resource) + ".log"),
         context.OptionalString("user"),
         context.OptionalString("workingDirectory"),
-        context.Map("environment"));
+        WithClpVariables(context));
+
+    /// <summary>The resource's <c>environment</c> over the CLP_* variables scripts get too (CLP_SERVER names
+    /// the server the application runs on).</summary>
+    private static IReadOnlyDictionary<string, string> WithClpVariables(ResourceContext context)
+    {
+        var variables = ScriptDriver.Environment(context);
+        foreach (var (name, value) in context.Map("environment"))
+        {
+            variables[name] = value;
+        }
+
+        return variables;
+    }
 
     private ActiveMarker Marker(ResourceContext context) => new(options.StateDirectory, "appli", context.Resource);
 

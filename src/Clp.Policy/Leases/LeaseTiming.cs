@@ -8,16 +8,21 @@ namespace Clp.Policy.Leases;
 /// fence budget F, the agent's fence deadline and its fresh-lease test.</summary>
 /// <remarks>
 /// <para>T = <see cref="Timeout"/> (the heartbeat timeout times the timeout ratio), I =
-/// <see cref="Interval"/> (not scaled by the ratio). M = max(0.1 T, 200 ms); F = max(0.2 T, longest
-/// stop path). Fractions round up: a longer M judges down later, a longer F fences earlier; both err
-/// safe.</para>
+/// <see cref="Interval"/> (not scaled by the ratio). M = max(0.1 T, 200 ms); F = the longest stop path
+/// clamped to [0.2 T, T − 2 I]. Fractions round up: a longer M judges down later, a longer F fences
+/// earlier; both err safe.</para>
 /// <para>Agent side: the lease age is measured from when the agent SENT the last renewal that
 /// succeeded, on the agent's own monotonic clock (it errs old, hence safe). The agent fences at
-/// send + T − F and starts a step only if age + step timeout &lt;= T − F, so every step ends, and the
-/// fence has a full F to release everything, before age T; the controller waits T + M after the last
-/// RECEIVED renewal, which is later still, before it places the group elsewhere.</para>
-/// <para>Failure mode: with F > T − 2 I a single late renewal leaves no window to act in;
-/// <see cref="Validate"/> refuses it.</para>
+/// send + T − F: the fence cancels every step in flight and releases everything within F, powering the
+/// server off if anything still runs when F is spent, so nothing runs past age T; the controller waits
+/// T + M after the last RECEIVED renewal, which is later still, before it places the group elsewhere.
+/// A step starts only while the lease has at least one more interval before T − F (age + min(step
+/// timeout, I) &lt;= T − F): a step that outlives the lease is cut short by the fence, so its own timeout
+/// (CLUSTERPRO's defaults are 30 minutes) need not fit inside T.</para>
+/// <para>Why F is clamped: a planned stop uses each resource's full stop timeout, but a fence cannot wait
+/// that long without letting the lease run out; stop paths longer than T − 2 I are fenced with the
+/// budget T − 2 I and the power-off escalation behind it (documented; an operator who wants graceful
+/// fences raises the heartbeat timeout).</para>
 /// </remarks>
 public sealed record LeaseTiming
 {
@@ -48,8 +53,9 @@ public sealed record LeaseTiming
     /// <summary>M, what the controller waits beyond T before judging a server down.</summary>
     public TimeSpan Margin => MarginFor(Timeout);
 
-    /// <summary>F, the time the agent reserves before age T to release everything.</summary>
-    public TimeSpan FenceBudget => Max(CeilDiv(Timeout, 5), LongestStopPath);
+    /// <summary>F, the time the agent reserves before age T to release everything: the longest stop path
+    /// clamped to [0.2 T, T − 2 I] (never below 0.2 T).</summary>
+    public TimeSpan FenceBudget => Max(CeilDiv(Timeout, 5), Min(LongestStopPath, Timeout - Times(Interval, 2)));
 
     /// <summary>T − F: the lease age by which the fence starts and every step must have ended.
     /// Negative when the configuration is invalid (then no step may start).</summary>
@@ -82,7 +88,8 @@ public sealed record LeaseTiming
     /// <summary>M for a given T: max(0.1 T, 200 ms), rounded up.</summary>
     public static TimeSpan MarginFor(TimeSpan timeout) => Max(CeilDiv(timeout, 10), MinMargin);
 
-    /// <summary>Every broken rule (empty when valid): I &lt; 100 ms, T &lt; 3 I, F > T − 2 I.</summary>
+    /// <summary>Every broken rule (empty when valid): I &lt; 100 ms, T &lt; 3 I, F > T − 2 I (only when
+    /// 0.2 T itself exceeds T − 2 I, which T &gt;= 3 I rules out).</summary>
     public IReadOnlyList<ValidationError> Validate()
     {
         var errors = new List<ValidationError>();
@@ -101,7 +108,7 @@ public sealed record LeaseTiming
         if (FenceBudget > Timeout - (Times(Interval, 2)))
         {
             errors.Add(new("spec.heartbeat.timeoutMs", "fence-budget-max",
-                $"fence budget F ({Ms(FenceBudget)}: max(0.2 x timeout, longest stop path {Ms(LongestStopPath)})) must not exceed " +
+                $"fence budget F ({Ms(FenceBudget)}: the longest stop path {Ms(LongestStopPath)} within [0.2 x timeout, timeout - 2 x interval]) must not exceed " +
                 $"timeout - 2 x interval ({Ms(Timeout - (Times(Interval, 2)))}): raise spec.heartbeat.timeoutMs or shorten the stop timeouts"));
         }
 
@@ -114,10 +121,11 @@ public sealed record LeaseTiming
     /// <summary>The lease age at <paramref name="now"/>, both on the agent's clock.</summary>
     public static TimeSpan LeaseAge(Instant now, Instant lastSuccessfulSend) => now - lastSuccessfulSend;
 
-    /// <summary>Whether a step with <paramref name="stepTimeout"/> may start: age + timeout &lt;= T − F
-    /// (DESIGN rule 4). No renewal has succeeded yet (null): never.</summary>
+    /// <summary>Whether a step with <paramref name="stepTimeout"/> may start: age + min(timeout, I) &lt;= T − F
+    /// (DESIGN rule 4, with the fence cutting short a step that outlives the lease). No renewal has
+    /// succeeded yet (null): never.</summary>
     public bool CanStartStep(Instant now, Instant? lastSuccessfulSend, TimeSpan stepTimeout) =>
-        lastSuccessfulSend is { } sent && LeaseAge(now, sent) + stepTimeout <= ActWindow;
+        lastSuccessfulSend is { } sent && LeaseAge(now, sent) + Min(stepTimeout, Interval) <= ActWindow;
 
     private static TimeSpan CeilDiv(TimeSpan value, long divisor) =>
         TimeSpan.FromTicks((value.Ticks + divisor - 1) / divisor);
@@ -125,6 +133,8 @@ public sealed record LeaseTiming
     private static TimeSpan Times(TimeSpan value, long factor) => TimeSpan.FromTicks(checked(value.Ticks * factor));
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a >= b ? a : b;
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a <= b ? a : b;
 
     private static string Ms(TimeSpan value) => $"{value.TotalMilliseconds} ms";
 }

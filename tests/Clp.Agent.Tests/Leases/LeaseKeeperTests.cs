@@ -97,15 +97,22 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task CanStartStep_OnlyWhileAgePlusTimeoutFitsTMinusF()
+    public async Task CanStartStep_OnlyWhileAgePlusTheShorterOfTimeoutAndIFitsTMinusF()
     {
         await StartAndJoinAsync(); // sent at 0: T - F = 4 s
-        Assert.True(_keeper.CanStartStep(TimeSpan.FromSeconds(4)));
-        Assert.False(_keeper.CanStartStep(TimeSpan.FromSeconds(4) + Tick));
+        Assert.True(_keeper.CanStartStep(TimeSpan.FromMinutes(30))); // a long step: the fence cuts it short if need be
         _endpoint.RenewFails = true;
-        _time.Advance(I);
-        Assert.True(_keeper.CanStartStep(TimeSpan.FromSeconds(3)));
-        Assert.False(_keeper.CanStartStep(TimeSpan.FromSeconds(3) + Tick));
+        for (var i = 0; i < 3; i++)
+        {
+            _time.Advance(I);
+        }
+
+        Assert.True(_keeper.CanStartStep(TimeSpan.FromMinutes(30)));  // age 3 s + I = T - F
+        Assert.True(_keeper.CanStartStep(TimeSpan.FromMilliseconds(500)));
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        Assert.False(_keeper.CanStartStep(TimeSpan.FromMinutes(30)));
+        Assert.True(_keeper.CanStartStep(TimeSpan.FromMilliseconds(500))); // 3.5 s + 0.5 s = T - F
+        Assert.False(_keeper.CanStartStep(TimeSpan.FromMilliseconds(500) + Tick));
     }
 
     [Fact]

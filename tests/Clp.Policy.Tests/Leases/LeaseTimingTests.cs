@@ -57,7 +57,8 @@ public class LeaseTimingTests
         { "interval below 100 ms", Ms(99), S(3), TimeSpan.Zero, ["heartbeat-interval-min"] },
         { "timeout below 3 intervals", S(1), Ms(2999), TimeSpan.Zero, ["heartbeat-timeout-min"] },
         { "stop path at T - 2 I", S(3), S(30), S(24), [] },
-        { "stop path one tick past T - 2 I", S(3), S(30), S(24) + TimeSpan.FromTicks(1), ["fence-budget-max"] },
+        { "stop path one tick past T - 2 I: F is clamped to T - 2 I", S(3), S(30), S(24) + TimeSpan.FromTicks(1), [] },
+        { "CLUSTERPRO's 30-minute stop timeouts: F is clamped", S(3), S(30), TimeSpan.FromMinutes(60), [] },
     };
 
     [Theory]
@@ -86,11 +87,35 @@ public class LeaseTimingTests
         var timing = LeaseTiming.Create(S(3), S(30));                 // T - F = 24 s
         var sent = Now(time);
 
-        time.Advance(S(20));
-        Assert.True(timing.CanStartStep(Now(time), sent, S(4)));
+        time.Advance(S(22));
+        Assert.True(timing.CanStartStep(Now(time), sent, S(2)));     // a step shorter than I: its own timeout counts
 
         time.Advance(TimeSpan.FromTicks(1));
-        Assert.False(timing.CanStartStep(Now(time), sent, S(4)));
+        Assert.False(timing.CanStartStep(Now(time), sent, S(2)));
+    }
+
+    [Fact]
+    public void CanStartStep_ALongStep_NeedsOnlyOneIntervalOfFreshness_TheFenceCutsItShort()
+    {
+        var time = new FakeTimeProvider();
+        var timing = LeaseTiming.Create(S(3), S(30));                 // T - F = 24 s, I = 3 s
+        var sent = Now(time);
+
+        time.Advance(S(21));
+        Assert.True(timing.CanStartStep(Now(time), sent, TimeSpan.FromMinutes(30)));
+
+        time.Advance(TimeSpan.FromTicks(1));
+        Assert.False(timing.CanStartStep(Now(time), sent, TimeSpan.FromMinutes(30)));
+    }
+
+    [Theory]
+    [InlineData(0, 6)]           // no stop path: the 0.2 T floor
+    [InlineData(10, 10)]         // within the range: the stop path
+    [InlineData(24, 24)]         // exactly T - 2 I
+    [InlineData(1800, 24)]       // longer: clamped to T - 2 I
+    public void FenceBudget_IsTheStopPathClampedToTheRange(int stopPathSeconds, int expectedSeconds)
+    {
+        Assert.Equal(S(expectedSeconds), LeaseTiming.Create(S(3), S(30), S(stopPathSeconds)).FenceBudget);
     }
 
     [Fact]
@@ -102,8 +127,10 @@ public class LeaseTimingTests
         time.Advance(S(2));                                            // the reply arrives 2 s later
 
         Assert.Equal(S(2), LeaseTiming.LeaseAge(Now(time), sent));
+        time.Advance(S(19));                                           // age 21 s + I = T - F
         Assert.True(timing.CanStartStep(Now(time), sent, S(22)));
-        Assert.False(timing.CanStartStep(Now(time), sent, S(22) + TimeSpan.FromTicks(1)));
+        time.Advance(TimeSpan.FromTicks(1));
+        Assert.False(timing.CanStartStep(Now(time), sent, S(22)));
     }
 
     [Fact]
@@ -115,9 +142,10 @@ public class LeaseTimingTests
     [Fact]
     public void CanStartStep_InvalidConfiguration_Never()
     {
-        var timing = LeaseTiming.Create(S(3), S(30), S(31));
+        var timing = LeaseTiming.Create(S(3), S(3), S(31));           // T < 3 I (refused by validation): T - F = 2.4 s < I
 
-        Assert.False(timing.CanStartStep(Instant.Origin, Instant.Origin, TimeSpan.Zero));
+        Assert.NotEmpty(timing.Validate());
+        Assert.False(timing.CanStartStep(Instant.Origin, Instant.Origin, S(3)));
     }
 
     private static Instant Now(FakeTimeProvider time) => Instant.FromTimestamp(time.GetTimestamp(), time.TimestampFrequency);

@@ -1,0 +1,74 @@
+namespace Clp.SystemTier.Tests;
+
+/// <summary>Samples ground truth from outside CLP on one monotonic clock while a test runs: which server
+/// namespaces hold the floating IP and which mount namespaces hold the disk. Any sample with two holders
+/// is an overlap: the safety invariant "one group never runs on two servers at once" broken.</summary>
+public sealed class SplitBrainChecker : IAsyncDisposable
+{
+    private readonly SystemCluster _cluster;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private readonly List<string> _overlaps = [];
+
+    public SplitBrainChecker(SystemCluster cluster)
+    {
+        _cluster = cluster;
+        _loop = Task.Run(LoopAsync);
+    }
+
+    public int Samples { get; private set; }
+
+    private async Task LoopAsync()
+    {
+        var start = TimeProvider.System.GetTimestamp();
+        while (!_stop.IsCancellationRequested)
+        {
+            var at = TimeProvider.System.GetElapsedTime(start).TotalMilliseconds;
+            var ips = await _cluster.FloatingIpHoldersAsync();
+            var mounts = _cluster.MountHolders();
+            if (ips.Count > 1)
+            {
+                _overlaps.Add($"{at:0} ms: floating IP on {string.Join(" and ", ips)}");
+            }
+
+            if (mounts.Count > 1)
+            {
+                _overlaps.Add($"{at:0} ms: disk mounted on {string.Join(" and ", mounts)}");
+            }
+
+            Samples++;
+            try
+            {
+                await Task.Delay(20, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Stops sampling and fails the test if any sample saw an overlap.</summary>
+    public async Task AssertNoOverlapAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        Assert.True(Samples > 0, "the checker took no sample");
+        Assert.True(_overlaps.Count == 0, "overlaps: " + string.Join("; ", _overlaps.Take(10)));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _loop;
+        }
+        catch (Exception)
+        {
+            // Sampling errors after a failed test are not interesting.
+        }
+
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,350 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Clp.Client;
+using Clp.Core.Model;
+
+namespace Clp.SystemTier.Tests;
+
+/// <summary>A real CLP cluster on the tier-4 test network: clp-api as a process in its own namespace, one
+/// clp-agent process per server inside that server's namespaces (real Linux drivers, test-host power), and
+/// the guide's sample adapted to Linux: group <c>failover1</c> with a floating IP, a disk (ext4 on a loop
+/// device every server sees, as a shared disk) and a resident application that serves HTTP and answers
+/// with its server's name. Ground truth is read from outside CLP (addresses, mounts, processes, what the
+/// client gets).</summary>
+public sealed class SystemCluster : IAsyncDisposable
+{
+    public const string Name = "cluster";
+    public const string AdminKey = "system-tier-admin-key-0123456789";
+    public const int AppPort = 8080;
+    private readonly Dictionary<string, Process> _agents = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> _keys = new(StringComparer.OrdinalIgnoreCase);
+    private Process? _api;
+    private NetNsSockets? _clientSockets;
+
+    private SystemCluster(TestNetwork network, string root)
+    {
+        Network = network;
+        Root = root;
+    }
+
+    public TestNetwork Network { get; }
+
+    /// <summary>This run's folder: api data, agent state, keys, logs, the shared disk image.</summary>
+    public string Root { get; }
+
+    public int IntervalMs { get; private init; }
+
+    public int TimeoutMs { get; private init; }
+
+    public ClpClient Admin { get; private set; } = null!;
+
+    /// <summary>HTTP from the client namespace, a new connection per request (connect timeout 1 s).</summary>
+    public NetNsSockets ClientSockets => _clientSockets!;
+
+    public string FloatingIp => Network.FloatingIp(0);
+
+    public string ApiUrl => $"http://{Network.ApiAddress}:29009";
+
+    public string? LoopDevice { get; private set; }
+
+    public static string ApiPath { get; } = Metadata("ApiPath");
+
+    public static string AgentPath { get; } = Metadata("AgentPath");
+
+    private static string Metadata(string key) =>
+        typeof(SystemCluster).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+
+    /// <summary>Creates the network, starts clp-api and creates the cluster objects (no agent yet).</summary>
+    public static async Task<SystemCluster> CreateAsync(int intervalMs = 500, int timeoutMs = 3000, bool withDisk = true, bool withApp = true)
+    {
+        var network = await TestNetwork.CreateAsync();
+        var root = Directory.CreateTempSubdirectory("clp-systest-").FullName;
+        network.Record("dir " + root);
+        var cluster = new SystemCluster(network, root) { IntervalMs = intervalMs, TimeoutMs = timeoutMs };
+        try
+        {
+            await cluster.StartApiAsync();
+            await cluster.CreateObjectsAsync(withDisk, withApp);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task StartApiAsync()
+    {
+        var data = Path.Combine(Root, "api");
+        Directory.CreateDirectory(data);
+        _api = Network.Api.Start("dotnet", [ApiPath, "--urls", ApiUrl], new Dictionary<string, string>
+        {
+            ["CLP_DATA_DIR"] = data,
+            ["CLP_BOOTSTRAP_ADMIN_KEY"] = AdminKey,
+            ["DOTNET_NOLOGO"] = "1",
+        }, Path.Combine(Root, "api.log"));
+        _clientSockets ??= new NetNsSockets(Network.Client.Namespace);
+        Admin = new ClpClient(ClientSockets.HttpClient(new Uri(ApiUrl), TimeSpan.FromSeconds(2), new BearerKeyHandler(AdminKey)));
+        using var probe = ClientSockets.HttpClient(new Uri(ApiUrl), TimeSpan.FromSeconds(1));
+        await WaitForAsync(async () =>
+        {
+            try
+            {
+                return (await probe.GetAsync("/healthz")).IsSuccessStatusCode;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return false;
+            }
+        }, "clp-api to answer /healthz", TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Stops clp-api the hard way (SIGKILL by PID), as a crash would.</summary>
+    public void KillApi()
+    {
+        _api?.Kill();
+        _api?.WaitForExit(10_000);
+    }
+
+    private async Task CreateObjectsAsync(bool withDisk, bool withApp)
+    {
+        var servers = Network.Servers;
+        await Admin.Clusters.CreateClusterAsync(new Core.Model.Cluster
+        {
+            Metadata = new ObjectMeta { Name = Name },
+            Spec = new ClusterSpec
+            {
+                Heartbeat = new HeartbeatSpec { IntervalMs = IntervalMs, TimeoutMs = TimeoutMs },
+                StartupSyncWaitSeconds = 30,
+                Interconnects =
+                [
+                    new InterconnectSpec { Name = "ic1", Network = Network.Interconnect1 + ".0/24" },
+                    new InterconnectSpec { Name = "ic2", Network = Network.Interconnect2 + ".0/24" },
+                ],
+            },
+        }, autoMonitors: false);
+        for (var i = 0; i < servers.Count; i++)
+        {
+            var host = servers[i];
+            await Admin.Servers.CreateServerAsync(Name, new Server
+            {
+                Metadata = new ObjectMeta { Name = host.Name },
+                Spec = new ServerSpec
+                {
+                    Priority = i,
+                    Interconnects =
+                    [
+                        new ServerInterconnectAddress { Interconnect = "ic1", Address = host.Links[1].Address },
+                        new ServerInterconnectAddress { Interconnect = "ic2", Address = host.Links[2].Address },
+                    ],
+                },
+            });
+            var key = await Admin.ApiKeys.CreateApiKeyAsync(Name, new ApiKey
+            {
+                Metadata = new ObjectMeta { Name = "agent-" + host.Name },
+                Spec = new ApiKeySpec { Role = ApiKeyRole.Agent, Server = host.Name },
+            });
+            var file = Path.Combine(Root, $"{host.Name}.key");
+            await File.WriteAllTextAsync(file, key.Key);
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            _keys[host.Name] = file;
+        }
+
+        await Admin.Groups.CreateGroupAsync(Name, new Group
+        {
+            Metadata = new ObjectMeta { Name = "failover1" },
+            Spec = new GroupSpec { FailoverPolicy = new FailoverPolicy { Kind = FailoverPolicyKind.Servers, Servers = [.. servers.Select(s => s.Name)] } },
+        });
+        await CreateResourceAsync("fip1", "fip", new JsonObject { ["ip"] = FloatingIp });
+        var dependsOn = new List<string> { "fip1" };
+        if (withDisk)
+        {
+            var image = Path.Combine(Root, "shared-disk.img");
+            await Sh.CheckedAsync("truncate", "-s", "64M", image);
+            LoopDevice = (await Sh.CheckedAsync("losetup", "-f", "--show", image)).Trim();
+            Network.Record("loop " + LoopDevice);
+            await Sh.CheckedAsync("mkfs.ext4", "-q", LoopDevice);
+            await CreateResourceAsync("sd1", "sd", new JsonObject { ["device"] = LoopDevice, ["mountPoint"] = MountPoint, ["fsType"] = "ext4" });
+            dependsOn.Add("sd1");
+        }
+
+        if (withApp)
+        {
+            var app = Path.Combine(Root, "app.py");
+            await File.WriteAllTextAsync(app, AppSource);
+            await CreateResourceAsync("appli1", "appli", new JsonObject
+            {
+                ["startCommand"] = $"exec python3 {app} {AppPort}",
+                ["stopGraceSeconds"] = 2,
+            }, [.. dependsOn]);
+        }
+    }
+
+    public string MountPoint => Path.Combine(Root, "mnt-sd1");
+
+    private Task<Resource> CreateResourceAsync(string name, string type, JsonObject parameters, params string[] dependsOn) =>
+        Admin.Resources.CreateResourceAsync(Name, new Resource
+        {
+            Metadata = new ObjectMeta { Name = name },
+            Spec = new ResourceSpec { Group = "failover1", Type = type, Parameters = parameters, DependsOn = [.. dependsOn], StartTimeoutSeconds = 20, StopTimeoutSeconds = 20 },
+        }, autoMonitors: false);
+
+    /// <summary>The test application: HTTP on the port, answering every GET with "server=NAME" (CLP_SERVER,
+    /// which the appli driver sets), so the client knows who served it.</summary>
+    private const string AppSource = """
+        import http.server, os, sys
+        name = os.environ.get("CLP_SERVER", "unknown").encode()
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = b"server=" + name
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(body)
+            def log_message(self, *args):
+                pass
+        http.server.ThreadingHTTPServer.allow_reuse_address = True
+        http.server.ThreadingHTTPServer(("0.0.0.0", int(sys.argv[1])), H).serve_forever()
+        """;
+
+    /// <summary>Starts clp-agent on the server (in its namespaces) with the test-host power seam.</summary>
+    public void StartAgent(string server)
+    {
+        var host = Network.Server(server);
+        var state = Path.Combine(Root, "state-" + server);
+        _agents[server] = host.Start("dotnet",
+        [
+            AgentPath, "--api-url", ApiUrl, "--cluster", Name, "--server", server, "--key-file", _keys[server],
+            "--state-dir", state, "--system-actions", "test-host", "--test-host-power-file", PowerFile(server),
+        ], new Dictionary<string, string> { ["DOTNET_NOLOGO"] = "1" }, Path.Combine(Root, $"agent-{server}.log"));
+    }
+
+    public void StartAgents()
+    {
+        foreach (var host in Network.Servers)
+        {
+            StartAgent(host.Name);
+        }
+    }
+
+    public Process? Agent(string server) => _agents.GetValueOrDefault(server);
+
+    /// <summary>The file the test-host power seam of the server's agent writes its actions to.</summary>
+    public string PowerFile(string server) => Path.Combine(Root, $"power-{server}.txt");
+
+    /// <summary>DESIGN tier 4's server death: links down, every process SIGKILLed, addresses and mounts gone.</summary>
+    public async Task KillServerAsync(string server)
+    {
+        _agents.Remove(server);
+        await Network.Server(server).PowerOffAsync();
+    }
+
+    /// <summary>Powers a dead server on again (fresh namespaces' state) and starts its agent.</summary>
+    public async Task PowerOnServerAsync(string server)
+    {
+        await Network.Server(server).PowerOnAsync();
+        StartAgent(server);
+    }
+
+    /// <summary>Ground truth: the servers whose namespace holds the floating IP now.</summary>
+    public async Task<IReadOnlyList<string>> FloatingIpHoldersAsync(string? address = null)
+    {
+        var holders = new List<string>();
+        foreach (var host in Network.Servers)
+        {
+            if ((await host.AddressesAsync()).Contains(address ?? FloatingIp))
+            {
+                holders.Add(host.Name);
+            }
+        }
+
+        return holders;
+    }
+
+    /// <summary>Ground truth: the servers whose mount namespace has the disk mounted.</summary>
+    public IReadOnlyList<string> MountHolders() =>
+        [.. Network.Servers.Where(h => h.MountPoints().Contains(MountPoint)).Select(h => h.Name)];
+
+    /// <summary>What the client gets from http://FIP:8080/ (a new connection, 1 s bounds), or null.</summary>
+    public async Task<string?> AskAppAsync()
+    {
+        try
+        {
+            using var http = ClientSockets.HttpClient(new Uri($"http://{FloatingIp}:{AppPort}"), TimeSpan.FromSeconds(1));
+            http.Timeout = TimeSpan.FromSeconds(2);
+            var body = await http.GetStringAsync("/");
+            return body.StartsWith("server=", StringComparison.Ordinal) ? body[7..] : body;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<Group> GroupAsync(string name = "failover1") => await Admin.Groups.GetGroupAsync(Name, name);
+
+    /// <summary>Creates an operation and waits until it is final.</summary>
+    public async Task<Operation> RunAsync(OperationVerb verb, string kind, string name, JsonObject? parameters = null, TimeSpan? bound = null)
+    {
+        var created = await Admin.Operations.CreateOperationAsync(Name, new Operation
+        {
+            Spec = new OperationSpec { Verb = verb, Target = new ObjectReference { Kind = kind, Name = name }, Parameters = parameters },
+        });
+        Operation? current = null;
+        await WaitForAsync(async () =>
+        {
+            current = await Admin.Operations.GetOperationAsync(Name, created.Metadata.Name);
+            return current.Status?.Phase is OperationPhase.Succeeded or OperationPhase.Failed;
+        }, $"{verb} {kind} {name} to finish", bound ?? TimeSpan.FromSeconds(60));
+        return current!;
+    }
+
+    /// <summary>Waits until the group is served from <paramref name="server"/> as seen from outside: the
+    /// floating IP on that server alone, the disk mounted there alone, the client answered by it.</summary>
+    public Task WaitServedByAsync(string server, TimeSpan bound) =>
+        WaitForAsync(async () =>
+            (await FloatingIpHoldersAsync()).SequenceEqual([server])
+            && (LoopDevice is null || MountHolders().SequenceEqual([server]))
+            && await AskAppAsync() == server,
+            $"failover1 to be served by {server} alone (fip, mount, HTTP answer)", bound);
+
+    public static async Task WaitForAsync(Func<Task<bool>> condition, string what, TimeSpan bound)
+    {
+        using var deadline = new CancellationTokenSource(bound);
+        while (!await condition())
+        {
+            Assert.False(deadline.IsCancellationRequested, $"timed out after {bound.TotalSeconds} s waiting for {what}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The agent logs and the API log, for a failing test's message.</summary>
+    public string Logs()
+    {
+        var parts = Directory.GetFiles(Root, "*.log").Select(f => $"==== {Path.GetFileName(f)}\n{Tail(f)}");
+        return string.Join("\n", parts);
+    }
+
+    private static string Tail(string file)
+    {
+        try
+        {
+            var lines = File.ReadAllLines(file);
+            return string.Join("\n", lines.Skip(Math.Max(0, lines.Length - 40)));
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _clientSockets?.Dispose();
+        await Network.DisposeAsync();
+    }
+}
