@@ -319,7 +319,16 @@ public sealed partial class AgentNode : IAsyncDisposable
     {
         var (resources, groups, operations) = Local.Snapshot();
         var monitors = _monitors.ToDictionary(m => m.Key, m => new ObjectStateOnServer { State = m.Value.Runner.Status, LastError = m.Value.Runner.Status is "Normal" ? null : m.Value.Runner.LastMessage });
-        var status = new ServerStatus { Phase = "Online", Incarnation = incarnation, Resources = resources, Groups = groups, Monitors = monitors, Operations = operations.Count == 0 ? null : operations };
+        var status = new ServerStatus
+        {
+            Phase = "Online",
+            Incarnation = incarnation,
+            Resources = resources,
+            Groups = groups,
+            Monitors = monitors,
+            Operations = operations.Count == 0 ? null : operations,
+            Capabilities = Capabilities(),
+        };
         var text = System.Text.Json.JsonSerializer.Serialize(status, Core.Json.ClpJson.Options);
         if (text == _lastStatus)
         {
@@ -330,6 +339,15 @@ public sealed partial class AgentNode : IAsyncDisposable
         _lastStatus = text;
         await _events.OnStatusAsync(status, cancellationToken);
     }
+
+    /// <summary>What this server cannot run (from the host's platform checks); null when nothing is.</summary>
+    private ServerCapabilities? Capabilities() => _options.UnsupportedTypes.Count == 0
+        ? null
+        : new ServerCapabilities
+        {
+            // Sorted, so the serialized status is stable and an unchanged status is not written again.
+            UnsupportedTypes = _options.UnsupportedTypes.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
+        };
 
     /// <summary>Fences, then records the fence in the alert log (best effort: the API may be away).</summary>
     private sealed class ReportingFence(IFence fence, AgentEvents events) : IFence
