@@ -16,7 +16,10 @@ namespace Clp.Agent.Node;
 /// resync it plans every group and executes the next steps, then writes its own Server status.</summary>
 /// <remarks>Only this agent writes its Server's status, so agents never contend. Adoption (rule 7): after
 /// the first join and list, every known resource is probed; what runs is recorded Online, and the planner
-/// then keeps it where the placement is still this server's, and stops it otherwise.</remarks>
+/// then keeps it where the placement is still this server's, and stops it otherwise. The agent adds its own
+/// probe for <c>mrw</c> (<see cref="MessageReceiveProbe"/>, fed from its view of the cluster's events) to the
+/// probes its host passes, over any host probe of that type: receiving messages is the agent's business,
+/// not the OS's.</remarks>
 public sealed partial class AgentNode : IAsyncDisposable
 {
     private readonly IClpClient _client;
@@ -25,7 +28,8 @@ public sealed partial class AgentNode : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<AgentNode> _logger;
     private readonly ClusterViewCache _view;
-    private readonly IReadOnlyDictionary<string, IMonitorProbe> _probes;
+    private readonly Dictionary<string, IMonitorProbe> _probes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly MessageReceiveProbe _messages;
     private readonly ILoggerFactory _loggers;
     private readonly Dictionary<string, (long Generation, MonitorRunner Runner)> _monitors = new(StringComparer.OrdinalIgnoreCase);
     private MonitorScheduler? _scheduler;
@@ -50,13 +54,17 @@ public sealed partial class AgentNode : IAsyncDisposable
         ILoggerFactory loggers)
     {
         _client = client;
-        _probes = probes;
+        foreach (var (type, probe) in probes)
+        {
+            _probes[type] = probe;
+        }
         _loggers = loggers;
         _options = options;
         _drivers = drivers;
         _time = time;
         _logger = loggers.CreateLogger<AgentNode>();
         _view = new ClusterViewCache(client, options.Cluster);
+        _probes[MessageReceiveProbe.TypeName] = _messages = new MessageReceiveProbe(() => _view.Current);
         Local = new LocalState(time);
         _system = system;
         _operations = new AgentOperations(options.Server, Local, time);
@@ -252,6 +260,7 @@ public sealed partial class AgentNode : IAsyncDisposable
         {
             await _scheduler!.UnscheduleAsync(name, cancellationToken);
             _monitors.Remove(name);
+            _messages.Forget(name);
         }
 
         foreach (var monitor in wanted.Values)
@@ -291,6 +300,12 @@ public sealed partial class AgentNode : IAsyncDisposable
             _ => RecoveryTarget.LocalServer,
         };
         var defaultTiming = Core.Catalog.TypeCatalog.Default.FindMonitorType(spec.Type)?.DefaultTiming ?? MonitorTiming.Always;
+        if (string.Equals(spec.Type, MessageReceiveProbe.TypeName, StringComparison.OrdinalIgnoreCase))
+        {
+            // The monitor's start on this agent: only messages the view has not seen yet count.
+            _messages.Start(monitor.Metadata.Name, view.Version);
+        }
+
         return new MonitorRunner(context, spec, defaultTiming, recovery, _probes[spec.Type], Recovery, _time, _loggers.CreateLogger<MonitorRunner>());
     }
 
