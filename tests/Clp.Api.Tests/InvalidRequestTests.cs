@@ -7,8 +7,9 @@ namespace Clp.Api.Tests;
 /// the field the problem names. Never a 500.</summary>
 public class InvalidRequestTests(InvalidRequestTests.World world) : IClassFixture<InvalidRequestTests.World>
 {
-    /// <summary>A cluster every row is sent against: servers s1, s2; server group sg1; group g1 with fip1
-    /// and app1 (depends on fip1); group g2.</summary>
+    /// <summary>A cluster every row is sent against: servers s1, s2 (s2 reported it cannot run service
+    /// resources); server group sg1; group g1 with fip1 and app1 (depends on fip1); group g2; group gsvc (s1
+    /// only) with service resource svc1.</summary>
     public sealed class World : IAsyncLifetime
     {
         public ApiFactory Factory { get; } = new();
@@ -27,6 +28,9 @@ public class InvalidRequestTests(InvalidRequestTests.World world) : IClassFixtur
             await client.PostJson($"{c}/groups", """{"metadata":{"name":"g2"}}""").Ok(HttpStatusCode.Created);
             await client.PostJson($"{c}/resources", """{"metadata":{"name":"fip1"},"spec":{"group":"g1","type":"fip","parameters":{"ip":"10.231.2.10"}}}""").Ok(HttpStatusCode.Created);
             await client.PostJson($"{c}/resources", """{"metadata":{"name":"app1"},"spec":{"group":"g1","type":"appli","dependsOn":["fip1"],"parameters":{"startCommand":"/bin/true"}}}""").Ok(HttpStatusCode.Created);
+            await client.PostJson($"{c}/groups", """{"metadata":{"name":"gsvc"},"spec":{"failoverPolicy":{"kind":"Servers","servers":["s1"]}}}""").Ok(HttpStatusCode.Created);
+            await client.PostJson($"{c}/resources", """{"metadata":{"name":"svc1"},"spec":{"group":"gsvc","type":"service","parameters":{"unit":"nginx.service"}}}""").Ok(HttpStatusCode.Created);
+            await client.PutJson($"{c}/servers/s2/status", """{"phase":"Online","capabilities":{"unsupportedTypes":{"service":"systemd is not PID 1 there"}}}""").Ok();
         }
 
         public Task DisposeAsync()
@@ -77,6 +81,8 @@ public class InvalidRequestTests(InvalidRequestTests.World world) : IClassFixtur
         ["resource in two groups"] = new("POST", $"{C}/resources", """{"metadata":{"name":"FIP1"},"spec":{"group":"g2","type":"fip","parameters":{"ip":"10.231.2.15"}}}""", HttpStatusCode.Conflict, "metadata.name", "already-exists"),
         ["depended-on resource moved to another group"] = new("PUT", $"{C}/resources/fip1", """{"metadata":{"name":"fip1"},"spec":{"group":"g2","type":"fip","parameters":{"ip":"10.231.2.10"}}}""", HttpStatusCode.BadRequest, "spec.group", "validation-failed"),
         ["interconnect removed while servers use it"] = new("PUT", C, """{"metadata":{"name":"{C}"},"spec":{"interconnects":[{"name":"lan9"}]}}""", HttpStatusCode.BadRequest, "spec.interconnects", "validation-failed"),
+        ["resource type a server of the policy cannot run"] = new("POST", $"{C}/resources", """{"metadata":{"name":"r9"},"spec":{"group":"g1","type":"service","parameters":{"unit":"nginx.service"}}}""", HttpStatusCode.BadRequest, "spec.type", "validation-failed"),
+        ["policy adds a server that cannot run a resource"] = new("PUT", $"{C}/groups/gsvc", """{"metadata":{"name":"gsvc"},"spec":{"failoverPolicy":{"kind":"Servers","servers":["s1","s2"]}}}""", HttpStatusCode.BadRequest, "spec.failoverPolicy.servers", "validation-failed"),
         ["resource type change"] = new("PUT", $"{C}/resources/fip1", """{"metadata":{"name":"fip1"},"spec":{"group":"g1","type":"script","parameters":{"startScript":"x"}}}""", HttpStatusCode.BadRequest, "spec.type", "validation-failed"),
         ["rename through PUT"] = new("PUT", $"{C}/groups/g2", """{"metadata":{"name":"g3"}}""", HttpStatusCode.BadRequest, "metadata.name", "validation-failed"),
         ["monitor target unknown"] = new("POST", $"{C}/monitors", """{"metadata":{"name":"m9"},"spec":{"type":"fipw","target":"nope"}}""", HttpStatusCode.BadRequest, "spec.target", "validation-failed"),

@@ -129,8 +129,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
     /// <summary>Renewals of each server's agent fail while the server is in here (its lease traffic is cut).</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, bool> CutLeases { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Starts the agent of <paramref name="server"/> with its own agent key.</summary>
-    public async Task<AgentNode> StartAgentAsync(string server)
+    /// <summary>Starts the agent of <paramref name="server"/> with its own agent key; it reports
+    /// <paramref name="unsupportedTypes"/> (type -> reason) as what its server cannot run.</summary>
+    public async Task<AgentNode> StartAgentAsync(string server, IReadOnlyDictionary<string, string>? unsupportedTypes = null)
     {
         var created = await Admin.ApiKeys.CreateApiKeyAsync(Name, new ApiKey
         {
@@ -142,7 +143,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var agent = new AgentNode(
             client,
             new CuttableLeaseEndpoint(new ApiLeaseEndpoint(client, Name, server), () => CutLeases.ContainsKey(server)),
-            new AgentOptions { Cluster = Name, Server = server, ResyncInterval = TimeSpan.FromSeconds(1) },
+            new AgentOptions { Cluster = Name, Server = server, ResyncInterval = TimeSpan.FromSeconds(1), UnsupportedTypes = unsupportedTypes ?? new Dictionary<string, string>() },
             drivers,
             SimulatedDrivers.MonitorProbes(server, World).ToDictionary(p => p.Type),
             Systems[server] = new RecordingSystemActions(server, World),

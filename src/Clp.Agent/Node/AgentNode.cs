@@ -16,7 +16,10 @@ namespace Clp.Agent.Node;
 /// resync it plans every group and executes the next steps, then writes its own Server status.</summary>
 /// <remarks>Only this agent writes its Server's status, so agents never contend. Adoption (rule 7): after
 /// the first join and list, every known resource is probed; what runs is recorded Online, and the planner
-/// then keeps it where the placement is still this server's, and stops it otherwise.</remarks>
+/// then keeps it where the placement is still this server's, and stops it otherwise. The agent adds its own
+/// probe for <c>mrw</c> (<see cref="MessageReceiveProbe"/>, fed from its view of the cluster's events) to the
+/// probes its host passes, over any host probe of that type: receiving messages is the agent's business,
+/// not the OS's.</remarks>
 public sealed partial class AgentNode : IAsyncDisposable
 {
     private readonly IClpClient _client;
@@ -25,7 +28,8 @@ public sealed partial class AgentNode : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<AgentNode> _logger;
     private readonly ClusterViewCache _view;
-    private readonly IReadOnlyDictionary<string, IMonitorProbe> _probes;
+    private readonly Dictionary<string, IMonitorProbe> _probes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly MessageReceiveProbe _messages;
     private readonly ILoggerFactory _loggers;
     private readonly Dictionary<string, (long Generation, MonitorRunner Runner)> _monitors = new(StringComparer.OrdinalIgnoreCase);
     private MonitorScheduler? _scheduler;
@@ -52,13 +56,17 @@ public sealed partial class AgentNode : IAsyncDisposable
         ILoggerFactory loggers)
     {
         _client = client;
-        _probes = probes;
+        foreach (var (type, probe) in probes)
+        {
+            _probes[type] = probe;
+        }
         _loggers = loggers;
         _options = options;
         _drivers = drivers;
         _time = time;
         _logger = loggers.CreateLogger<AgentNode>();
         _view = new ClusterViewCache(client, options.Cluster);
+        _probes[MessageReceiveProbe.TypeName] = _messages = new MessageReceiveProbe(() => _view.Current);
         Local = new LocalState(time);
         _system = system;
         _operations = new AgentOperations(options.Server, Local, time);
@@ -254,6 +262,7 @@ public sealed partial class AgentNode : IAsyncDisposable
         {
             await _scheduler!.UnscheduleAsync(name, cancellationToken);
             _monitors.Remove(name);
+            _messages.Forget(name);
         }
 
         foreach (var monitor in wanted.Values)
@@ -293,6 +302,12 @@ public sealed partial class AgentNode : IAsyncDisposable
             _ => RecoveryTarget.LocalServer,
         };
         var defaultTiming = Core.Catalog.TypeCatalog.Default.FindMonitorType(spec.Type)?.DefaultTiming ?? MonitorTiming.Always;
+        if (string.Equals(spec.Type, MessageReceiveProbe.TypeName, StringComparison.OrdinalIgnoreCase))
+        {
+            // The monitor's start on this agent: only messages the view has not seen yet count.
+            _messages.Start(monitor.Metadata.Name, view.Version);
+        }
+
         return new MonitorRunner(context, spec, defaultTiming, recovery, _probes[spec.Type], Recovery, _time, _loggers.CreateLogger<MonitorRunner>());
     }
 
@@ -321,7 +336,16 @@ public sealed partial class AgentNode : IAsyncDisposable
     {
         var (resources, groups, operations) = Local.Snapshot();
         var monitors = _monitors.ToDictionary(m => m.Key, m => new ObjectStateOnServer { State = m.Value.Runner.Status, LastError = m.Value.Runner.Status is "Normal" ? null : m.Value.Runner.LastMessage });
-        var status = new ServerStatus { Phase = "Online", Incarnation = incarnation, Resources = resources, Groups = groups, Monitors = monitors, Operations = operations.Count == 0 ? null : operations };
+        var status = new ServerStatus
+        {
+            Phase = "Online",
+            Incarnation = incarnation,
+            Resources = resources,
+            Groups = groups,
+            Monitors = monitors,
+            Operations = operations.Count == 0 ? null : operations,
+            Capabilities = Capabilities(),
+        };
         var text = System.Text.Json.JsonSerializer.Serialize(status, Core.Json.ClpJson.Options);
         if (text == _lastStatus)
         {
@@ -332,6 +356,15 @@ public sealed partial class AgentNode : IAsyncDisposable
         _lastStatus = text;
         await _events.OnStatusAsync(status, cancellationToken);
     }
+
+    /// <summary>What this server cannot run (from the host's platform checks); null when nothing is.</summary>
+    private ServerCapabilities? Capabilities() => _options.UnsupportedTypes.Count == 0
+        ? null
+        : new ServerCapabilities
+        {
+            // Sorted, so the serialized status is stable and an unchanged status is not written again.
+            UnsupportedTypes = _options.UnsupportedTypes.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
+        };
 
     /// <summary>Fences, then records the fence in the alert log (best effort: the API may be away).</summary>
     private sealed class ReportingFence(IFence fence, AgentEvents events) : IFence

@@ -16,4 +16,11 @@ public sealed class AgentOptions
     /// <summary>The wait before retrying a reconcile that was deferred or failed; doubles up to 5 s.</summary>
     /// <value>Default 200 ms.</value>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Resource types this server cannot run, by catalog type name, with the reason (e.g.
+    /// <c>service</c> -> "service resources need systemd as PID 1; this server runs tini"). The agent reports
+    /// them in its Server's <c>status.capabilities.unsupportedTypes</c>, and the API then refuses such
+    /// resources in groups that may run here. The host fills it from its platform checks.</summary>
+    /// <value>Default empty: nothing reported unsupported.</value>
+    public IReadOnlyDictionary<string, string> UnsupportedTypes { get; set; } = new Dictionary<string, string>();
 }

@@ -6,10 +6,17 @@ namespace Clp.Agent.View;
 
 /// <summary>Keeps a <see cref="ClusterView"/> current from a list and the cluster's change feed (STYLE 23:
 /// resume from the last resourceVersion, relist on 410). Changes older than what an object already
-/// shows are ignored, so the overlap between a list and the watch that follows it is harmless.</summary>
+/// shows are ignored, so the overlap between a list and the watch that follows it is harmless. Of the
+/// alert log it keeps only the newest external messages (for the mrw monitors).</summary>
 public sealed class ClusterViewCache(IClpClient client, string cluster)
 {
+    /// <summary>The most external messages the view keeps; older ones are dropped (an mrw monitor that
+    /// falls this far behind loses the oldest).</summary>
+    public const int MaxMessages = 256;
+
     private readonly object _gate = new();
+    private readonly List<Event> _messages = [];
+    private long _version;
     private Cluster? _cluster;
     private readonly Dictionary<string, Server> _servers = ClusterView.Map<Server>();
     private readonly Dictionary<string, Group> _groups = ClusterView.Map<Group>();
@@ -27,7 +34,11 @@ public sealed class ClusterViewCache(IClpClient client, string cluster)
                     new Dictionary<string, Group>(_groups, StringComparer.OrdinalIgnoreCase),
                     new Dictionary<string, Resource>(_resources, StringComparer.OrdinalIgnoreCase),
                     new Dictionary<string, Monitor>(_monitors, StringComparer.OrdinalIgnoreCase),
-                    new Dictionary<string, Operation>(_operations, StringComparer.OrdinalIgnoreCase));
+                    new Dictionary<string, Operation>(_operations, StringComparer.OrdinalIgnoreCase))
+                {
+                    Messages = [.. _messages],
+                    Version = _version,
+                };
             }
         }
     }
@@ -42,6 +53,8 @@ public sealed class ClusterViewCache(IClpClient client, string cluster)
         var resources = await client.Resources.ListResourcesAsync(cluster, cancellationToken: cancellationToken);
         var monitors = await client.Monitors.ListMonitorsAsync(cluster, cancellationToken: cancellationToken);
         var operations = await client.Operations.ListOperationsAsync(cluster, cancellationToken: cancellationToken);
+        var events = await client.Events.ListEventsAsync(cluster, cancellationToken: cancellationToken);
+        var since = new[] { servers.Metadata.Version, groups.Metadata.Version, resources.Metadata.Version, monitors.Metadata.Version, operations.Metadata.Version, events.Metadata.Version }.Min();
         lock (_gate)
         {
             _cluster = clusterObject;
@@ -50,9 +63,12 @@ public sealed class ClusterViewCache(IClpClient client, string cluster)
             Reset(_resources, resources.Items);
             Reset(_monitors, monitors.Items);
             Reset(_operations, operations.Items);
+            _messages.Clear();
+            _messages.AddRange(events.Items.Where(IsExternal).OrderBy(Version).TakeLast(MaxMessages));
+            _version = since;
         }
 
-        return new[] { servers.Metadata.Version, groups.Metadata.Version, resources.Metadata.Version, monitors.Metadata.Version, operations.Metadata.Version }.Min();
+        return since;
     }
 
     /// <summary>Applies one change; returns whether the view changed.</summary>
@@ -60,6 +76,7 @@ public sealed class ClusterViewCache(IClpClient client, string cluster)
     {
         lock (_gate)
         {
+            _version = Math.Max(_version, change.ResourceVersion);
             return change.Kind switch
             {
                 "Cluster" => ApplyCluster(change),
@@ -68,6 +85,7 @@ public sealed class ClusterViewCache(IClpClient client, string cluster)
                 "Resource" => Apply(_resources, change),
                 "Monitor" => Apply(_monitors, change),
                 "Operation" => Apply(_operations, change),
+                "Event" => ApplyMessage(change),
                 _ => false,
             };
         }
@@ -83,6 +101,41 @@ public sealed class ClusterViewCache(IClpClient client, string cluster)
         _cluster = change.Type == WatchEventType.Deleted ? null : change.As<Cluster>();
         return true;
     }
+
+    /// <summary>Keeps an external message; returns false, since a message changes nothing to reconcile (the
+    /// mrw monitors read the messages on their own schedule).</summary>
+    private bool ApplyMessage(WatchEvent change)
+    {
+        var index = _messages.FindIndex(m => string.Equals(m.Metadata.Name, change.Name, StringComparison.OrdinalIgnoreCase));
+        if (change.Type == WatchEventType.Deleted)
+        {
+            if (index >= 0)
+            {
+                _messages.RemoveAt(index);
+            }
+
+            return false;
+        }
+
+        var message = change.As<Event>();
+        if (index >= 0 || !IsExternal(message) || (_messages.Count > 0 && Version(_messages[^1]) >= change.ResourceVersion))
+        {
+            return false;
+        }
+
+        _messages.Add(message);
+        if (_messages.Count > MaxMessages)
+        {
+            _messages.RemoveAt(0);
+        }
+
+        return false;
+    }
+
+    /// <summary>An event from outside CLP: its module is not the controller's (<c>ctl</c>) nor an agent's (<c>agent</c>).</summary>
+    public static bool IsExternal(Event message) =>
+        !string.Equals(message.Spec.Module, "ctl", StringComparison.OrdinalIgnoreCase)
+        && !string.Equals(message.Spec.Module, "agent", StringComparison.OrdinalIgnoreCase);
 
     private static bool Apply<T>(Dictionary<string, T> map, WatchEvent change)
         where T : ClpObject

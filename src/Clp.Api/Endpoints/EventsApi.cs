@@ -5,7 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Clp.Api.Endpoints;
 
-/// <summary>The alert log: events are created by agents, the controller and admins, never changed, and
+/// <summary>The alert log: events are created by agents, the controller, admins and operators (external
+/// messages for the mrw monitors), never changed, and
 /// queried by severity, object, server and time.</summary>
 internal static class EventsApi
 {

@@ -50,12 +50,16 @@ internal static class BuiltInMonitorTypes
             [String("interface", "Network device, e.g. eth0.", required: true)],
             rules: [ParameterRules.InterfaceName]),
         Define.Monitor("mrw", "Message receive monitor",
-            "Goes into error when a message of its category (and keyword, if set) is posted to clp-api by an "
-            + "external tool; the recovery runs as for any monitor error.",
+            "An external tool reports an error through clp-api by posting an Event to the cluster "
+            + "(POST /apis/clp/v1/clusters/{cluster}/events, operator or admin key). Each Event whose spec.module "
+            + "equals category and, when keyword is set, whose spec.message contains keyword (both case-insensitive), "
+            + "and whose spec.server is absent (every server the monitor runs on) or names the server, posted after "
+            + "the monitor started on that server, fails one probe; the next probe is healthy again unless another "
+            + "came. With retryCount 0 each such Event runs the recovery as for any monitor error.",
             Define.Always,
             [
-                String("category", "Category of the messages this monitor receives.", required: true),
-                String("keyword", "Only messages with this keyword; absent: every message of the category."),
+                String("category", "Category of the messages this monitor receives: the Event's spec.module (not ctl or agent, CLP's own).", required: true),
+                String("keyword", "Only messages whose spec.message contains this keyword; absent: every message of the category."),
             ]),
         Define.Monitor("psqlw", "PostgreSQL monitor",
             "Connects to PostgreSQL and runs query; a connection error, a query error or a timeout is an error.",

@@ -54,6 +54,19 @@ public sealed class ServerStatus : ObjectStatus
     /// Running, Succeeded or Failed, the message in <c>lastError</c>. The controller copies it into the
     /// Operation's status.</summary>
     public Dictionary<string, ObjectStateOnServer>? Operations { get; set; }
+
+    /// <summary>What this server cannot run, as its agent found at start. Absent until the agent reported;
+    /// validation refuses resources of an unsupported type in groups that may run here.</summary>
+    public ServerCapabilities? Capabilities { get; set; }
+}
+
+/// <summary>The limits of one server, reported by its agent (e.g. no systemd as PID 1).</summary>
+public sealed class ServerCapabilities
+{
+    /// <summary>Resource types this server cannot run, by catalog type name (e.g. <c>service</c>), with the
+    /// reason (e.g. "service resources need systemd as PID 1; this server runs tini"). Absent or empty:
+    /// nothing reported unsupported.</summary>
+    public Dictionary<string, string>? UnsupportedTypes { get; set; }
 }
 
 /// <summary>The state of one resource, monitor or group on one server.</summary>

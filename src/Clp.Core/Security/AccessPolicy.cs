@@ -2,7 +2,8 @@ using Clp.Core.Model;
 
 namespace Clp.Core.Security;
 
-/// <summary>Who may do what (DESIGN.md "Roles"): viewer reads; operator reads and creates Operations;
+/// <summary>Who may do what (DESIGN.md "Roles"): viewer reads; operator reads and creates Operations and
+/// Events (an external tool reports an error to the mrw monitors by posting an Event);
 /// admin does everything in its cluster; agent reads its cluster, writes its own server's status and
 /// events, and acquires and renews its own server's lease (nothing else writes a lease but the lease
 /// protocol and the controller). A system admin (the bootstrap key) does everything everywhere.
@@ -37,9 +38,10 @@ public static class AccessPolicy
             ApiKeyRole.Admin => null,
             ApiKeyRole.Operator when verb == AccessVerb.Read => null,
             ApiKeyRole.Operator when kind == Kinds.Operation && verb == AccessVerb.Create => null,
+            ApiKeyRole.Operator when kind == Kinds.Event && verb == AccessVerb.Create => null,
             ApiKeyRole.Operator or ApiKeyRole.Viewer when verb is AccessVerb.Acquire or AccessVerb.Renew =>
                 "only the server's agent key (or an admin) acquires and renews its lease",
-            ApiKeyRole.Operator => "an operator key reads and creates Operations only",
+            ApiKeyRole.Operator => "an operator key reads, and creates Operations and Events only",
             ApiKeyRole.Viewer when verb == AccessVerb.Read => null,
             ApiKeyRole.Viewer => "a viewer key is read-only",
             ApiKeyRole.Agent => DenyAgent(caller, kind, verb, name),

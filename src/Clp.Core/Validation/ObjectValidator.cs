@@ -56,6 +56,8 @@ public sealed class ObjectValidator(TypeCatalog catalog)
                 throw new ArgumentException($"No rules for {candidate.GetType().Name}", nameof(candidate));
         }
 
+        CapabilityRules.Validate(candidate, snapshot, after, context);
+
         return context.Errors;
     }
 
