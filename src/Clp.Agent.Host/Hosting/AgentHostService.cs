@@ -35,7 +35,7 @@ public sealed partial class AgentHostService(
         _node = new AgentNode(
             _client,
             new ApiLeaseEndpoint(_client, options.Cluster, options.Server),
-            new AgentOptions { Cluster = options.Cluster, Server = options.Server },
+            new AgentOptions { Cluster = options.Cluster, Server = options.Server, UnsupportedTypes = LinuxDrivers.UnsupportedTypes() },
             LinuxDrivers.ResourceDrivers(drivers),
             LinuxDrivers.MonitorProbes(drivers),
             system,
