@@ -57,7 +57,7 @@ public sealed class SystemCluster : IAsyncDisposable
         typeof(SystemCluster).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
     /// <summary>Creates the network, starts clp-api and creates the cluster objects (no agent yet).</summary>
-    public static async Task<SystemCluster> CreateAsync(int intervalMs = 500, int timeoutMs = 3000, bool withDisk = true, bool withApp = true)
+    public static async Task<SystemCluster> CreateAsync(int intervalMs = 500, int timeoutMs = 6000, bool withDisk = true, bool withApp = true)
     {
         var network = await TestNetwork.CreateAsync();
         var root = Directory.CreateTempSubdirectory("clp-systest-").FullName;
@@ -158,7 +158,7 @@ public sealed class SystemCluster : IAsyncDisposable
             Metadata = new ObjectMeta { Name = "failover1" },
             Spec = new GroupSpec { FailoverPolicy = new FailoverPolicy { Kind = FailoverPolicyKind.Servers, Servers = [.. servers.Select(s => s.Name)] } },
         });
-        await CreateResourceAsync("fip1", "fip", new JsonObject { ["ip"] = FloatingIp });
+        await CreateResourceAsync("fip1", "fip", new JsonObject { ["ip"] = FloatingIp }, stopTimeoutSeconds: 1);
         var dependsOn = new List<string> { "fip1" };
         if (withDisk)
         {
@@ -167,7 +167,7 @@ public sealed class SystemCluster : IAsyncDisposable
             LoopDevice = (await Sh.CheckedAsync("losetup", "-f", "--show", image)).Trim();
             Network.Record("loop " + LoopDevice);
             await Sh.CheckedAsync("mkfs.ext4", "-q", LoopDevice);
-            await CreateResourceAsync("sd1", "sd", new JsonObject { ["device"] = LoopDevice, ["mountPoint"] = MountPoint, ["fsType"] = "ext4" });
+            await CreateResourceAsync("sd1", "sd", new JsonObject { ["device"] = LoopDevice, ["mountPoint"] = MountPoint, ["fsType"] = "ext4" }, stopTimeoutSeconds: 2);
             dependsOn.Add("sd1");
         }
 
@@ -178,18 +178,19 @@ public sealed class SystemCluster : IAsyncDisposable
             await CreateResourceAsync("appli1", "appli", new JsonObject
             {
                 ["startCommand"] = $"exec python3 {app} {AppPort}",
-                ["stopGraceSeconds"] = 2,
-            }, [.. dependsOn]);
+                ["stopGraceSeconds"] = 1,
+            }, stopTimeoutSeconds: 2, dependsOn: [.. dependsOn]);
         }
     }
 
     public string MountPoint => Path.Combine(Root, "mnt-sd1");
 
-    private Task<Resource> CreateResourceAsync(string name, string type, JsonObject parameters, params string[] dependsOn) =>
+    /// <summary>Stop timeouts are short so that the stop path (appli, then sd) fits the fence budget.</summary>
+    private Task<Resource> CreateResourceAsync(string name, string type, JsonObject parameters, int stopTimeoutSeconds, params string[] dependsOn) =>
         Admin.Resources.CreateResourceAsync(Name, new Resource
         {
             Metadata = new ObjectMeta { Name = name },
-            Spec = new ResourceSpec { Group = "failover1", Type = type, Parameters = parameters, DependsOn = [.. dependsOn], StartTimeoutSeconds = 20, StopTimeoutSeconds = 20 },
+            Spec = new ResourceSpec { Group = "failover1", Type = type, Parameters = parameters, DependsOn = [.. dependsOn], StartTimeoutSeconds = 30, StopTimeoutSeconds = stopTimeoutSeconds },
         }, autoMonitors: false);
 
     /// <summary>The test application: HTTP on the port, answering every GET with "server=NAME" (CLP_SERVER,
