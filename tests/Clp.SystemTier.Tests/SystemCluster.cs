@@ -212,16 +212,49 @@ public sealed class SystemCluster : IAsyncDisposable
         http.server.ThreadingHTTPServer(("0.0.0.0", int(sys.argv[1])), H).serve_forever()
         """;
 
-    /// <summary>Starts clp-agent on the server (in its namespaces) with the test-host power seam.</summary>
+    /// <summary>Starts clp-agent on the server (in its namespaces) with the test-host power seam: when the
+    /// agent ends with the seam's shutdown or power-off code (70, 72) the server dies (tier 4's power off);
+    /// with the reboot code (71) it dies and powers on again with a new agent.</summary>
     public void StartAgent(string server)
     {
         var host = Network.Server(server);
         var state = Path.Combine(Root, "state-" + server);
-        _agents[server] = host.Start("dotnet",
+        var agent = _agents[server] = host.Start("dotnet",
         [
             AgentPath, "--api-url", ApiUrl, "--cluster", Name, "--server", server, "--key-file", _keys[server],
             "--state-dir", state, "--system-actions", "test-host", "--test-host-power-file", PowerFile(server),
         ], new Dictionary<string, string> { ["DOTNET_NOLOGO"] = "1" }, Path.Combine(Root, $"agent-{server}.log"));
+        _ = Task.Run(() => PowerSeamAsync(server, agent));
+    }
+
+    /// <summary>What the test host's power does when the agent asks for it through the seam.</summary>
+    private async Task PowerSeamAsync(string server, Process agent)
+    {
+        await agent.WaitForExitAsync();
+        if (_disposed || _agents.GetValueOrDefault(server) != agent)
+        {
+            return;
+        }
+
+        switch (agent.ExitCode)
+        {
+            case 70 or 72:
+                await KillServerAsync(server);
+                break;
+            case 71:
+                await KillServerAsync(server);
+                await PowerOnServerAsync(server);
+                break;
+        }
+    }
+
+    private volatile bool _disposed;
+
+    /// <summary>The supervised application's PID on the server, from the appli driver's pid file.</summary>
+    public int? AppPid(string server)
+    {
+        var file = Path.Combine(Root, "state-" + server, "appli", "appli1.pid");
+        return File.Exists(file) && int.TryParse(File.ReadAllText(file).Split(' ')[0], out var pid) ? pid : null;
     }
 
     public void StartAgents()
@@ -345,6 +378,7 @@ public sealed class SystemCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         _clientSockets?.Dispose();
         await Network.DisposeAsync();
     }

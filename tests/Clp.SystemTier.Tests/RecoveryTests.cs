@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using Clp.Core.Model;
+
+namespace Clp.SystemTier.Tests;
+
+/// <summary>The guide's failure checklist on real processes: an application killed is restarted, then
+/// failed over after its budget; a floating-IP conflict fails the activation and the group over; a final
+/// action shuts the server down through the test-host power; automatic failback. Ground truth from outside.</summary>
+public class RecoveryTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    [SystemFact("ping", "nsenter", "unshare", "python3", "arping", "losetup", "mkfs.ext4")]
+    public async Task ApplicationKilled_IsRestartedOnItsServer_ThenFailedOverAfterItsBudget()
+    {
+        await using var cluster = await SystemCluster.CreateAsync(withDisk: false);
+        await CreateAppMonitorAsync(cluster, restarts: 1, failovers: 1, FinalAction.None);
+        await using var checker = new SplitBrainChecker(cluster);
+        cluster.StartAgents();
+        await GroupLifecycleTests.Served(cluster, "s1");
+
+        var first = cluster.AppPid("s1")!.Value;
+        Process.GetProcessById(first).Kill();
+        await SystemCluster.WaitForAsync(async () => cluster.AppPid("s1") is { } pid && pid != first && await cluster.AskAppAsync() == "s1",
+            "the application to be restarted on s1 (a new PID serving)", Bound);
+
+        // It keeps crashing: every new instance on s1 is killed at once, so the restart budget (1) is spent
+        // and the monitor's next step fails the group over (a normal probe in between would reset it).
+        using var crashing = new CancellationTokenSource();
+        var killer = Task.Run(async () =>
+        {
+            while (!crashing.IsCancellationRequested)
+            {
+                if (cluster.AppPid("s1") is { } pid)
+                {
+                    try
+                    {
+                        Process.GetProcessById(pid).Kill();
+                    }
+                    catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+                    {
+                        // Gone meanwhile.
+                    }
+                }
+
+                await Task.Delay(50);
+            }
+        });
+        await GroupLifecycleTests.Served(cluster, "s2");
+        await crashing.CancelAsync();
+        await killer;
+        await checker.AssertNoOverlapAsync();
+    }
+
+    [SystemFact("ping", "nsenter", "unshare", "python3", "arping", "losetup", "mkfs.ext4")]
+    public async Task FloatingIpConflict_FailsTheActivation_AndTheGroupFailsOver()
+    {
+        await using var cluster = await SystemCluster.CreateAsync(withDisk: false);
+        // Another host (the client) already answers for the floating IP.
+        await Sh.Ip("-n", cluster.Network.Client.Namespace, "addr", "add", cluster.FloatingIp + "/24", "dev", "eth0");
+        await using var checker = new SplitBrainChecker(cluster);
+        cluster.StartAgents();
+
+        await SystemCluster.WaitForAsync(async () =>
+                (await cluster.Admin.Servers.GetServerAsync(SystemCluster.Name, "s1")).Status?.Resources?.GetValueOrDefault("fip1")?.LastError
+                    is { } error && error.Contains("already answers", StringComparison.Ordinal),
+            "s1 to report the floating IP conflict", Bound);
+        Assert.Empty(await cluster.FloatingIpHoldersAsync());
+
+        // The conflicting host goes away; the failover lands on the next server, which activates.
+        await Sh.Ip("-n", cluster.Network.Client.Namespace, "addr", "del", cluster.FloatingIp + "/24", "dev", "eth0");
+        await SystemCluster.WaitForAsync(async () => (await cluster.FloatingIpHoldersAsync()).Count == 1 && await cluster.AskAppAsync() is not null,
+            "the group to be served after the failover", Bound);
+        Assert.NotEqual("s1", await cluster.AskAppAsync());
+        await checker.AssertNoOverlapAsync();
+    }
+
+    [SystemFact("ping", "nsenter", "unshare", "python3", "arping", "losetup", "mkfs.ext4")]
+    public async Task FinalActionShutdown_PowersTheServerOff_AndTheGroupFailsOver()
+    {
+        await using var cluster = await SystemCluster.CreateAsync(withDisk: false);
+        await CreateAppMonitorAsync(cluster, restarts: 0, failovers: 0, FinalAction.StopClusterServiceAndShutdown);
+        await using var checker = new SplitBrainChecker(cluster);
+        cluster.StartAgents();
+        await GroupLifecycleTests.Served(cluster, "s1");
+
+        Process.GetProcessById(cluster.AppPid("s1")!.Value).Kill();
+        await SystemCluster.WaitForAsync(() => Task.FromResult(File.Exists(cluster.PowerFile("s1")) && File.ReadAllText(cluster.PowerFile("s1")).Contains("Shutdown", StringComparison.OrdinalIgnoreCase)),
+            "s1's agent to shut its server down through the test-host power", Bound);
+        await GroupLifecycleTests.Served(cluster, "s2");
+        Assert.False(cluster.Network.Server("s1").PoweredOn);
+        await checker.AssertNoOverlapAsync();
+    }
+
+    [SystemFact("ping", "nsenter", "unshare", "python3", "arping", "losetup", "mkfs.ext4")]
+    public async Task AutomaticFailback_ReturnsTheGroupToItsFirstServer()
+    {
+        await using var cluster = await SystemCluster.CreateAsync(withDisk: false);
+        var group = await cluster.GroupAsync();
+        group.Spec.Failback = FailbackAttribute.Auto;
+        await cluster.Admin.Groups.ReplaceGroupAsync(SystemCluster.Name, "failover1", group);
+        await using var checker = new SplitBrainChecker(cluster);
+        cluster.StartAgents();
+        await GroupLifecycleTests.Served(cluster, "s1");
+
+        await cluster.KillServerAsync("s1");
+        await GroupLifecycleTests.Served(cluster, "s2");
+        await cluster.PowerOnServerAsync("s1");
+        await GroupLifecycleTests.Served(cluster, "s1");
+        await checker.AssertNoOverlapAsync();
+    }
+
+    private static Task CreateAppMonitorAsync(SystemCluster cluster, int restarts, int failovers, FinalAction final) =>
+        cluster.Admin.Monitors.CreateMonitorAsync(SystemCluster.Name, new Monitor
+        {
+            Metadata = new ObjectMeta { Name = "appliw1" },
+            Spec = new MonitorSpec
+            {
+                Type = "appliw",
+                Target = "appli1",
+                IntervalSeconds = 1,
+                TimeoutSeconds = 2,
+                RetryCount = 0,
+                Recovery = new MonitorRecovery
+                {
+                    TargetKind = RecoveryTargetKind.Resource, Target = "appli1", RestartCount = restarts, FailoverCount = failovers, FinalAction = final,
+                },
+            },
+        });
+}
