@@ -319,6 +319,26 @@ public sealed class SystemCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until exactly one server holds the floating IP (optionally: not <paramref name="except"/>,
+    /// or only <paramref name="only"/>) and returns it.</summary>
+    public async Task<string> WaitForHolderAsync(string? except = null, string? only = null)
+    {
+        string? holder = null;
+        await WaitForAsync(async () =>
+        {
+            var holders = await FloatingIpHoldersAsync();
+            holder = holders.Count == 1 ? holders[0] : null;
+            return holder is not null && holder != except && (only is null || holder == only);
+        }, $"one server{(only is null ? "" : " (" + only + ")")} to hold the floating IP{(except is null ? "" : " other than " + except)}", TimeSpan.FromSeconds(60));
+        return holder!;
+    }
+
+    /// <summary>Waits until the server's agent reports Online with a fresh lease.</summary>
+    public Task WaitOnlineAsync(string server) =>
+        WaitForAsync(async () => (await Admin.Leases.GetLeaseAsync(Name, server)).Status?.Revoked != true
+                                 && (await Admin.Servers.GetServerAsync(Name, server)).Status?.Phase == "Online",
+            $"{server}'s agent to hold its lease again", TimeSpan.FromSeconds(60));
+
     public async Task<Group> GroupAsync(string name = "failover1") => await Admin.Groups.GetGroupAsync(Name, name);
 
     /// <summary>Creates an operation and waits until it is final.</summary>
@@ -351,7 +371,11 @@ public sealed class SystemCluster : IAsyncDisposable
         using var deadline = new CancellationTokenSource(bound);
         while (!await condition())
         {
-            Assert.False(deadline.IsCancellationRequested, $"timed out after {bound.TotalSeconds} s waiting for {what}");
+            if (deadline.IsCancellationRequested)
+            {
+                throw new TimeoutException($"timed out after {bound.TotalSeconds} s waiting for {what}");
+            }
+
             await Task.Delay(100);
         }
     }
