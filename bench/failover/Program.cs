@@ -54,6 +54,7 @@ internal static class Bench
         for (var i = 1; i <= runs; i++)
         {
             var before = await cluster.WaitForHolderAsync();
+            await probe.WaitForSuccessAfterAsync(probe.Now, TimeSpan.FromSeconds(60), before);
             await Task.Delay(500);
             var killedAt = probe.Now;
             await cluster.KillServerAsync(before);
@@ -77,6 +78,7 @@ internal static class Bench
         {
             var before = await cluster.WaitForHolderAsync();
             var target = servers[(servers.IndexOf(before) + 1) % servers.Count];
+            await probe.WaitForSuccessAfterAsync(probe.Now, TimeSpan.FromSeconds(60), before);
             await Task.Delay(500);
             var startedAt = probe.Now;
             var move = await cluster.RunAsync(OperationVerb.GroupMove, "Group", "failover1", new JsonObject { ["server"] = target });
