@@ -220,6 +220,26 @@ internal abstract class Prober : IAsyncDisposable
 
     protected void Start() => _loop = Task.Run(LoopAsync);
 
+    /// <summary>Waits until the timestamp <paramref name="next"/> (the next 10 ms tick); false once stopping.</summary>
+    protected async Task<bool> PaceAsync(long next)
+    {
+        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
+        if (wait <= TimeSpan.Zero)
+        {
+            return !Stopping.IsCancellationRequested;
+        }
+
+        try
+        {
+            await Task.Delay(wait, Stopping);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     protected abstract Task LoopAsync();
 
     protected void Success(string? who)
@@ -336,17 +356,9 @@ internal sealed class IcmpProber : Prober
             }
 
             next += Stopwatch.Frequency / 100;
-            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
-            if (wait > TimeSpan.Zero)
+            if (!await PaceAsync(next))
             {
-                try
-                {
-                    await Task.Delay(wait, Stopping);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
+                break;
             }
         }
 
@@ -405,17 +417,9 @@ internal sealed class HttpProber : Prober
             }
 
             next += Stopwatch.Frequency / 100;
-            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
-            if (wait > TimeSpan.Zero)
+            if (!await PaceAsync(next))
             {
-                try
-                {
-                    await Task.Delay(wait, Stopping);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
+                break;
             }
         }
 

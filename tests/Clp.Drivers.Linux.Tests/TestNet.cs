@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Clp.Drivers.Linux.Tests;
 
 /// <summary>Two test hosts ("a" and "b") in network namespaces of their own, joined by a veth pair on a
@@ -78,30 +76,7 @@ public sealed class TestNet : IAsyncDisposable
     public static Task<(int Code, string Output)> ExecAsync(string ns, params string[] command) =>
         RunAsync("ip", ["netns", "exec", ns, .. command]);
 
-    public static async Task<(int Code, string Output)> RunAsync(string file, IEnumerable<string> arguments)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in arguments)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var stdout = process.StandardOutput.ReadToEndAsync(cts.Token);
-        var stderr = process.StandardError.ReadToEndAsync(cts.Token);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', arguments)} did not finish in 30 s");
-        }
-
-        return (process.ExitCode, (await stdout) + (await stderr));
-    }
+    public static Task<(int Code, string Output)> RunAsync(string file, IEnumerable<string> arguments) => Sh.RunAsync(file, [.. arguments]);
 
     /// <summary>The addresses namespace <paramref name="ns"/> holds (ground truth, from outside CLP).</summary>
     public static async Task<IReadOnlyList<string>> AddressesAsync(string ns)

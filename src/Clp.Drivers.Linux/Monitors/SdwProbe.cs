@@ -20,7 +20,7 @@ internal sealed class SdwProbe(LinuxDriverOptions options) : Probe
         var sd = ProbeParameters.ForTarget("sd", context.Target, context.TargetParameters);
         var device = sd.String("device");
         var mountPoint = sd.String("mountPoint");
-        var mounts = MountInfo.ParseAll(await File.ReadAllTextAsync("/proc/self/mountinfo", cancellationToken));
+        var mounts = Resources.MountEntry.ParseAll(await File.ReadAllTextAsync("/proc/self/mountinfo", cancellationToken));
         var mountFailure = CheckMount(context.Target!, device, mountPoint, mounts, Resolve);
         if (mountFailure is not null)
         {
@@ -31,7 +31,7 @@ internal sealed class SdwProbe(LinuxDriverOptions options) : Probe
     }
 
     /// <summary>Null when <paramref name="mountPoint"/>'s top mount comes from <paramref name="device"/>; else why not.</summary>
-    public static ProbeResult? CheckMount(string sd, string device, string mountPoint, IReadOnlyList<MountInfo> mounts, Func<string, string> resolve)
+    public static ProbeResult? CheckMount(string sd, string device, string mountPoint, IReadOnlyList<Resources.MountEntry> mounts, Func<string, string> resolve)
     {
         var wanted = mountPoint.Length > 1 ? mountPoint.TrimEnd('/') : mountPoint;
 
@@ -44,7 +44,7 @@ internal sealed class SdwProbe(LinuxDriverOptions options) : Probe
 
         return resolve(mount.Source) == resolve(device)
             ? null
-            : ProbeResult.Failed($"sd {sd}: {mountPoint} holds {mount.Source} ({mount.FileSystemType}), not {device}");
+            : ProbeResult.Failed($"sd {sd}: {mountPoint} holds {mount.Source} ({mount.FsType}), not {device}");
     }
 
     private static string Resolve(string path)

@@ -82,17 +82,17 @@ public class ParsingTests
         const string text = "36 35 98:0 / /mnt/my\\040disk rw,noatime master:1 - ext4 /dev/loop3 rw,errors=continue\n"
             + "37 35 0:5 / /proc rw,nosuid shared:2 - proc proc rw\n";
 
-        var mounts = MountInfo.ParseAll(text);
+        var mounts = Clp.Drivers.Linux.Resources.MountEntry.ParseAll(text);
 
         Assert.Equal("/mnt/my disk", mounts[0].MountPoint);
         Assert.Equal("/dev/loop3", mounts[0].Source);
-        Assert.Equal("ext4", mounts[0].FileSystemType);
+        Assert.Equal("ext4", mounts[0].FsType);
     }
 
     [Fact]
     public void Sdw_MountFromAnotherDevice_Fails()
     {
-        var mounts = MountInfo.ParseAll("36 35 98:0 / /mnt/d rw - ext4 /dev/loop3 rw\n");
+        var mounts = Clp.Drivers.Linux.Resources.MountEntry.ParseAll("36 35 98:0 / /mnt/d rw - ext4 /dev/loop3 rw\n");
 
         Assert.Null(SdwProbe.CheckMount("sd1", "/dev/loop3", "/mnt/d/", mounts, p => p));
         ProbeKit.AssertFailed(SdwProbe.CheckMount("sd1", "/dev/loop4", "/mnt/d", mounts, p => p)!, "holds /dev/loop3");

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Clp.SystemTier.Tests;
+namespace Clp.Tests.Shared;
 
 /// <summary>Runs a command to its end with a bound, and returns its exit code and output.</summary>
 internal static class Sh
