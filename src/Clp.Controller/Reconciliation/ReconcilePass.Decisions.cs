@@ -38,7 +38,6 @@ internal sealed partial class ReconcilePass
                     status.Reason = place.Reason;
                     status.Drain = null;
                     status.IssuedAfter = _issuedAfter;
-                    Charge(place.Charge);
                     EventForPlace(group.Name, place, was);
                     LogPlaced(ClusterName, group.Name, place.Server, place.Epoch, place.Reason, place.RequestId);
                     break;

@@ -64,22 +64,18 @@ internal sealed partial class GroupDecider
     }
 
     /// <summary>The group's server was judged down: place it at once (no drain; the same write revokes
-    /// the lease), charging a failover, or record that it runs nowhere.</summary>
+    /// the lease), or record that it runs nowhere.</summary>
+    /// <remarks>A server's death is neither charged to nor limited by the failover threshold: as in
+    /// CLUSTERPRO, the threshold bounds failovers caused by the group's own failures (activation failure,
+    /// a monitor's failover step), which could otherwise bounce a broken group between servers forever; a
+    /// dead server's groups always go to a live one.</remarks>
     private PlacementDecision FailoverFromDown(GroupState group, string down)
     {
         var next = group.Epoch + 1;
         var target = Choose(group, servers.CandidatesFor(group.Spec).Where(s => !ServerTable.Same(s, down)));
-        if (target is null)
-        {
-            return new Unplace(group.Name, next, NoEligibleServer, null);
-        }
-
-        if (input.Counts.Of(group.Name, down) >= Threshold(group))
-        {
-            return new Unplace(group.Name, next, FailoverThresholdReached, null);
-        }
-
-        return new Place(group.Name, target, next, ServerDown, From: down, Charge: input.Counts.KeyFor(group.Name, down));
+        return target is null
+            ? new Unplace(group.Name, next, NoEligibleServer, null)
+            : new Place(group.Name, target, next, ServerDown, From: down);
     }
 
     private PlacementDecision RecoveryFailover(GroupState group, string current, PlacementRequest request)

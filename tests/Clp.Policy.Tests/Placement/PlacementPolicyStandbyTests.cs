@@ -15,7 +15,7 @@ public class PlacementPolicyStandbyTests
 
         var decision = world.Step().For("failover1");
 
-        Assert.Equal(new Place("failover1", "server2", 2, ServerDown, From: "server1", Charge: new("failover1", "server1")), decision);
+        Assert.Equal(new Place("failover1", "server2", 2, ServerDown, From: "server1"), decision);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public class PlacementPolicyStandbyTests
         world.Server("server2", ServerLiveness.Down);
         var failover = world.Step();
         Assert.Equal(new Stay("g1", Unchanged), failover.For("g1"));
-        Assert.Equal(new Place("g2", "server1", 2, ServerDown, From: "server2", Charge: new("g2", "server2")), failover.For("g2"));
+        Assert.Equal(new Place("g2", "server1", 2, ServerDown, From: "server2"), failover.For("g2"));
     }
 
     public static TheoryData<string, string[], string> ServerGroupRows() => new()

@@ -20,58 +20,32 @@ public class PlacementPolicyThresholdTests
 
     [Theory]
     [MemberData(nameof(Rows))]
-    public void ServerDown_FailoverAllowedOnlyBelowThreshold(
+    public void RecoveryFailover_AllowedOnlyBelowThreshold(
         string row, FailoverCountUnit unit, string? countedOn, int used, int? threshold, bool allowed)
     {
-        var world = World.WithServers("server1", "server2")
-            .Group("g", Specs.All(), on: "server1", epoch: 1, threshold: threshold)
-            .Server("server1", ServerLiveness.Down);
+        var world = World.WithServers("server1", "server2").Group("g", Specs.All(), on: "server1", epoch: 1, threshold: threshold);
         world.Counts = new(unit, [new(new("g", countedOn), used)]);
+        var id = world.Request(PlacementRequestKind.Failover, "g", "server1");
 
         var decision = world.Decide().For("g");
 
         PlacementDecision expected = allowed
-            ? new Place("g", "server2", 2, ServerDown, From: "server1", Charge: new("g", unit == FailoverCountUnit.Server ? "server1" : null))
-            : new Unplace("g", 2, FailoverThresholdReached, null);
+            ? new Unplace("g", 2, Failover, new Drain("server1", "server2", id), id, new("g", unit == FailoverCountUnit.Server ? "server1" : null))
+            : new CannotPlace("g", FailoverThresholdReached, id);
         Assert.True(expected == decision, $"{row}: {decision}");
     }
 
-    [Fact]
-    public void ClusterUnit_FailoversFromDifferentServersShareOneCount()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    public void ServerDown_IsNeitherLimitedNorCharged_ByTheThreshold(int used)
     {
-        var world = World.WithServers("server1", "server2").Group("g", Specs.All(), on: "server1", epoch: 1, threshold: 1);
-        world.Counts = new(FailoverCountUnit.Cluster);
-
-        world.Server("server1", ServerLiveness.Down).Step();
-        world.Server("server1", ServerLiveness.Up).Server("server2", ServerLiveness.Down);
-
-        Assert.Equal(1, world.Counts.Of("g", "server2"));
-        Assert.Equal(new Unplace("g", 3, FailoverThresholdReached, null), world.Step().For("g"));
-    }
-
-    [Fact]
-    public void ServerUnit_FailoversFromDifferentServersCountSeparately()
-    {
-        var world = World.WithServers("server1", "server2").Group("g", Specs.All(), on: "server1", epoch: 1, threshold: 1);
-
-        world.Server("server1", ServerLiveness.Down).Step();
-        world.Server("server1", ServerLiveness.Up).Server("server2", ServerLiveness.Down);
-
-        Assert.Equal(new Place("g", "server1", 3, ServerDown, From: "server2", Charge: new("g", "server2")), world.Step().For("g"));
-    }
-
-    [Fact]
-    public void ThresholdReached_GroupStaysStoppedUntilStartedByHand()
-    {
-        var world = World.WithServers("server1", "server2").Group("g", Specs.All(), on: "server1", epoch: 1, threshold: 0)
+        var world = World.WithServers("server1", "server2").Group("g", Specs.All(), on: "server1", epoch: 1, threshold: 1)
             .Server("server1", ServerLiveness.Down);
-        world.Step();
-        world.Server("server1", ServerLiveness.Up);
+        world.Counts = new(FailoverCountUnit.Server, [new(new("g", "server1"), used)]);
 
-        Assert.Equal(new Stay("g", FailoverThresholdReached), world.Step().For("g"));
-
-        var id = world.Request(PlacementRequestKind.Start, "g");
-        Assert.Equal(new Place("g", "server1", 3, ManualStart, id), world.Step().For("g"));
+        Assert.Equal(new Place("g", "server2", 2, ServerDown, From: "server1"), world.Step().For("g"));
+        Assert.Equal(used, world.Counts.Of("g", "server1"));
     }
 
     [Fact]

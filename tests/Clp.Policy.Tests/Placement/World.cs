@@ -137,7 +137,6 @@ internal sealed class World
                 {
                     Current = place.Server, Epoch = place.Epoch, Reason = place.Reason, Drain = null, DrainedOffline = false, IssuedBeforeJoin = false,
                 };
-                Charge(place.Charge);
                 break;
             case Unplace unplace:
                 _groups[decision.Group] = group with
