@@ -93,6 +93,32 @@ public class RecoveryTests
     }
 
     [SystemFact("ping", "nsenter", "unshare", "python3", "arping", "losetup", "mkfs.ext4")]
+    public async Task FinalActionReboot_RebootsTheServer_TheGroupFailsOver_AndTheServerRejoins()
+    {
+        await using var cluster = await SystemCluster.CreateAsync(withDisk: false);
+        await CreateAppMonitorAsync(cluster, restarts: 0, failovers: 0, FinalAction.StopClusterServiceAndReboot);
+        await using var checker = new SplitBrainChecker(cluster);
+        cluster.StartAgents();
+        await GroupLifecycleTests.Served(cluster, "s1");
+        var before = (await cluster.Admin.Leases.GetLeaseAsync(SystemCluster.Name, "s1")).Spec.Incarnation;
+
+        Process.GetProcessById(cluster.AppPid("s1")!.Value).Kill();
+        await SystemCluster.WaitForAsync(() => Task.FromResult(File.Exists(cluster.PowerFile("s1")) && File.ReadAllText(cluster.PowerFile("s1")).Contains("Reboot", StringComparison.OrdinalIgnoreCase)),
+            "s1's agent to reboot its server through the test-host power", Bound);
+        await GroupLifecycleTests.Served(cluster, "s2");
+
+        // The rebooted server's new agent joins with a new incarnation; the group stays on s2 (manual failback).
+        await SystemCluster.WaitForAsync(async () =>
+            {
+                var lease = await cluster.Admin.Leases.GetLeaseAsync(SystemCluster.Name, "s1");
+                return lease.Spec.Incarnation != before && lease.Status?.Revoked != true;
+            },
+            "s1 to rejoin after its reboot", Bound);
+        Assert.Equal("s2", await cluster.AskAppAsync());
+        await checker.AssertNoOverlapAsync();
+    }
+
+    [SystemFact("ping", "nsenter", "unshare", "python3", "arping", "losetup", "mkfs.ext4")]
     public async Task AutomaticFailback_ReturnsTheGroupToItsFirstServer()
     {
         await using var cluster = await SystemCluster.CreateAsync(withDisk: false);

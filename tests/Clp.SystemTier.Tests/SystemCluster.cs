@@ -214,7 +214,8 @@ public sealed class SystemCluster : IAsyncDisposable
 
     /// <summary>Starts clp-agent on the server (in its namespaces) with the test-host power seam: when the
     /// agent ends with the seam's shutdown or power-off code (70, 72) the server dies (tier 4's power off);
-    /// with the reboot code (71) it dies and powers on again with a new agent.</summary>
+    /// with the reboot code (71) it dies, stays off past T + M (a reboot takes longer than the heartbeat
+    /// timeout), and powers on again with a new agent.</summary>
     public void StartAgent(string server)
     {
         var host = Network.Server(server);
@@ -242,8 +243,14 @@ public sealed class SystemCluster : IAsyncDisposable
                 await KillServerAsync(server);
                 break;
             case 71:
+                // A real reboot takes longer than the heartbeat timeout: the server stays off past T + M.
                 await KillServerAsync(server);
-                await PowerOnServerAsync(server);
+                await Task.Delay(TimeSpan.FromMilliseconds((TimeoutMs * 1.1) + 3000));
+                if (!_disposed)
+                {
+                    await PowerOnServerAsync(server);
+                }
+
                 break;
         }
     }
