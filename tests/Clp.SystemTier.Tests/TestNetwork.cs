@@ -180,7 +180,8 @@ public sealed class TestNetwork : IAsyncDisposable
             await Sh.RunAsync("ip", "netns", "del", line[3..]);
         }
 
-        foreach (var line in lines.Where(l => l.StartsWith("dir ", StringComparison.Ordinal)))
+        // CLP_SYSTEST_KEEP=1 keeps each run's folder (logs, state) for a look afterwards.
+        foreach (var line in lines.Where(l => l.StartsWith("dir ", StringComparison.Ordinal) && Environment.GetEnvironmentVariable("CLP_SYSTEST_KEEP") != "1"))
         {
             try
             {
