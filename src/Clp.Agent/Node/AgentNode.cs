@@ -220,12 +220,7 @@ public sealed partial class AgentNode : IAsyncDisposable
             }
         }
 
-        await SyncMonitorsAsync(view, cancellationToken);
-        var suspended = _operations.SuspendedMonitors(view);
-        foreach (var (name, entry) in _monitors)
-        {
-            entry.Runner.Suspended = suspended.Contains(name);
-        }
+        await SyncMonitorsAsync(view, _operations.SuspendedMonitors(view), cancellationToken);
 
         _operations.Complete(view, Runners());
         await ReportAsync(grant.Incarnation, cancellationToken);
@@ -252,7 +247,8 @@ public sealed partial class AgentNode : IAsyncDisposable
 
     /// <summary>Schedules a runner for every monitor that runs on this server (a new runner when its spec
     /// changed) and unschedules the rest.</summary>
-    private async Task SyncMonitorsAsync(ClusterView view, CancellationToken cancellationToken)
+    /// <param name="suspended">The monitors suspended on this server (monitor suspend/resume operations).</param>
+    private async Task SyncMonitorsAsync(ClusterView view, IReadOnlySet<string> suspended, CancellationToken cancellationToken)
     {
         var wanted = view.Monitors.Values
             .Where(m => m.Spec.Servers.Count == 0 || m.Spec.Servers.Contains(_options.Server, StringComparer.OrdinalIgnoreCase))
@@ -269,11 +265,12 @@ public sealed partial class AgentNode : IAsyncDisposable
         {
             if (_monitors.TryGetValue(monitor.Metadata.Name, out var existing) && existing.Generation == monitor.Metadata.Generation)
             {
+                existing.Runner.Suspended = suspended.Contains(monitor.Metadata.Name);
                 continue;
             }
 
             var runner = NewRunner(monitor, view);
-            runner.Suspended = _operations.SuspendedMonitors(view).Contains(monitor.Metadata.Name);
+            runner.Suspended = suspended.Contains(monitor.Metadata.Name);
             _monitors[monitor.Metadata.Name] = (monitor.Metadata.Generation, runner);
             var target = monitor.Spec.Target;
             await _scheduler!.ScheduleAsync(monitor.Metadata.Name, TimeSpan.FromSeconds(monitor.Spec.IntervalSeconds), async ct =>

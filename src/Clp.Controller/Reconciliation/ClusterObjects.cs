@@ -18,8 +18,10 @@ internal sealed class ClusterObjects
     /// <summary>Node leases by server name (case-insensitive).</summary>
     public required IReadOnlyDictionary<string, Loaded<Lease>> Leases { get; init; }
 
+    /// <summary>Loaded only while an agent-owned operation is open (empty otherwise).</summary>
     public required IReadOnlyList<Resource> Resources { get; init; }
 
+    /// <summary>Loaded only while an agent-owned operation is open (empty otherwise).</summary>
     public required IReadOnlyList<Monitor> Monitors { get; init; }
 
     /// <summary>Pending and Running operations, oldest first.</summary>
@@ -43,6 +45,11 @@ internal sealed class ClusterObjects
         var servers = await LoadAllAsync<Server>(tx, Kinds.Server, clusterKey);
         var leases = await LoadAllAsync<Lease>(tx, Kinds.Lease, clusterKey);
         var operations = await LoadAllAsync<Operation>(tx, Kinds.Operation, clusterKey);
+
+        // Resources and monitors are read only while an agent-owned operation is open (the only reader), so
+        // an ordinary pass stays as cheap as before.
+        var agentWork = operations.Any(o => ReconcilePass.AgentVerbs.Contains(o.Value.Spec.Verb)
+                                            && o.Value.Status?.Phase is null or OperationPhase.Pending or OperationPhase.Running);
         return new ClusterObjects
         {
             Cluster = new(cluster.As<Cluster>(), cluster.ResourceVersion),
@@ -50,8 +57,8 @@ internal sealed class ClusterObjects
             ServerGroups = [.. (await LoadAllAsync<ServerGroup>(tx, Kinds.ServerGroup, clusterKey)).Select(l => l.Value)],
             Groups = await LoadAllAsync<Group>(tx, Kinds.Group, clusterKey),
             Leases = leases.ToDictionary(l => l.Name, StringComparer.OrdinalIgnoreCase),
-            Resources = [.. (await LoadAllAsync<Resource>(tx, Kinds.Resource, clusterKey)).Select(l => l.Value)],
-            Monitors = [.. (await LoadAllAsync<Monitor>(tx, Kinds.Monitor, clusterKey)).Select(l => l.Value)],
+            Resources = agentWork ? [.. (await LoadAllAsync<Resource>(tx, Kinds.Resource, clusterKey)).Select(l => l.Value)] : [],
+            Monitors = agentWork ? [.. (await LoadAllAsync<Monitor>(tx, Kinds.Monitor, clusterKey)).Select(l => l.Value)] : [],
             Operations = [.. operations
                 .Where(o => o.Value.Status?.Phase is null or OperationPhase.Pending or OperationPhase.Running)
                 .OrderBy(o => o.Value.Metadata.CreationTimestamp)

@@ -10,11 +10,12 @@ namespace Clp.Controller.Reconciliation;
 /// failing at once what no agent could take (a resource of a stopped group, a monitor that is gone).</summary>
 internal sealed partial class ReconcilePass
 {
-    private static readonly HashSet<OperationVerb> AgentVerbs =
-    [
+    /// <summary>The verbs the agents carry out (the controller mirrors their reports).</summary>
+    internal static readonly IReadOnlySet<OperationVerb> AgentVerbs = new HashSet<OperationVerb>
+    {
         OperationVerb.ResourceStart, OperationVerb.ResourceStop, OperationVerb.MonitorSuspend, OperationVerb.MonitorResume,
         OperationVerb.FailureVerification,
-    ];
+    };
 
     private static readonly HashSet<OperationVerb> ClusterPowerVerbs = [OperationVerb.ClusterShutdown, OperationVerb.ClusterReboot];
 
@@ -165,7 +166,7 @@ internal sealed partial class ReconcilePass
                 return;
             }
 
-            if (!_groupStatus.All(g => g.Value.CurrentServer is null && Released(g.Key, g.Value)))
+            if (!EveryGroupReleased)
             {
                 return;
             }
@@ -183,15 +184,7 @@ internal sealed partial class ReconcilePass
         }
 
         var server = spec.Target.Name;
-        if (!(_status.LeftServers ?? []).Contains(server, StringComparer.OrdinalIgnoreCase))
-        {
-            Set(operation, OperationPhase.Failed, "Superseded", $"server {server} returned before it had released its groups");
-            return;
-        }
-
-        var holding = _groupStatus.Any(g => string.Equals(g.Value.CurrentServer, server, StringComparison.OrdinalIgnoreCase)
-            || (string.Equals(g.Value.Drain?.From, server, StringComparison.OrdinalIgnoreCase) && !Released(g.Key, g.Value)));
-        if (holding)
+        if (!LeaveReleased(operation, server))
         {
             return;
         }

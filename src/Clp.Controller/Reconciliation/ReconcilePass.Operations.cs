@@ -288,7 +288,7 @@ internal sealed partial class ReconcilePass
                 case OperationVerb.ClusterStop when _status.Phase != ClusterPhases.Stopped:
                     Set(operation, OperationPhase.Failed, "Superseded", $"the cluster is {_status.Phase}");
                     break;
-                case OperationVerb.ClusterStop when _groupStatus.All(g => g.Value.CurrentServer is null && Released(g.Key, g.Value)):
+                case OperationVerb.ClusterStop when EveryGroupReleased:
                     Set(operation, OperationPhase.Succeeded, PlacementReasons.ClusterStop, "every group is stopped");
                     break;
                 case OperationVerb.ServerStop:
@@ -304,19 +304,28 @@ internal sealed partial class ReconcilePass
     private void CompleteLeave(Loaded<Operation> operation)
     {
         var name = operation.Value.Spec.Target.Name;
-        if (!(_status.LeftServers ?? []).Contains(name, StringComparer.OrdinalIgnoreCase))
-        {
-            Set(operation, OperationPhase.Failed, "Superseded", $"server {name} returned before it had released its groups");
-            return;
-        }
-
-        var holding = _groupStatus.Any(g => string.Equals(g.Value.CurrentServer, name, StringComparison.OrdinalIgnoreCase)
-            || (string.Equals(g.Value.Drain?.From, name, StringComparison.OrdinalIgnoreCase) && !Released(g.Key, g.Value)));
-        if (!holding)
+        if (LeaveReleased(operation, name))
         {
             Set(operation, OperationPhase.Succeeded, PlacementReasons.ServerLeft, $"server {name} left the cluster and holds no group");
         }
     }
+
+    /// <summary>For a leave (server stop, shutdown, reboot): true once the server, still left, holds no group
+    /// and its old groups are released; fails the operation as Superseded when the server returned first.</summary>
+    private bool LeaveReleased(Loaded<Operation> operation, string server)
+    {
+        if (!(_status.LeftServers ?? []).Contains(server, StringComparer.OrdinalIgnoreCase))
+        {
+            Set(operation, OperationPhase.Failed, "Superseded", $"server {server} returned before it had released its groups");
+            return false;
+        }
+
+        return !_groupStatus.Any(g => string.Equals(g.Value.CurrentServer, server, StringComparison.OrdinalIgnoreCase)
+            || (string.Equals(g.Value.Drain?.From, server, StringComparison.OrdinalIgnoreCase) && !Released(g.Key, g.Value)));
+    }
+
+    /// <summary>Every group is unplaced and nothing may still run it.</summary>
+    private bool EveryGroupReleased => _groupStatus.All(g => g.Value.CurrentServer is null && Released(g.Key, g.Value));
 
     /// <summary>Nothing may still run the group: no drain, or its old server reported it Offline for the
     /// current epoch, or that server is down (its lease is revoked, so it fenced).</summary>
