@@ -1,5 +1,6 @@
 using System.Net;
 using Clp.Core.Drivers;
+using Clp.Drivers.Linux.Resources;
 using Clp.Drivers.Linux.Shell;
 
 namespace Clp.Drivers.Linux.Monitors;
@@ -35,23 +36,23 @@ internal sealed class FipwProbe : Probe
             return ProbeResult.Failed($"fip {fip}: {ip} is not on any device here");
         }
 
-        var entry = device is null ? held[0] : held.FirstOrDefault(a => a.Device == device);
+        var entry = device is null ? held[0] : held.FirstOrDefault(a => a.Interface == device);
         if (entry is null)
         {
-            return ProbeResult.Failed($"fip {fip}: {ip} is on {string.Join(", ", held.Select(a => a.Device))}, not on {device}");
+            return ProbeResult.Failed($"fip {fip}: {ip} is on {string.Join(", ", held.Select(a => a.Interface))}, not on {device}");
         }
 
         if (!entry.Usable)
         {
-            return ProbeResult.Failed($"fip {fip}: {ip} on {entry.Device} is not usable ({string.Join(' ', entry.Flags)})");
+            return ProbeResult.Failed($"fip {fip}: {ip} on {entry.Interface} is not usable (IPv6 duplicate detection still running or failed)");
         }
 
-        var link = links(entry.Device);
+        var link = links(entry.Interface);
         return link switch
         {
-            null => ProbeResult.Failed($"fip {fip}: device {entry.Device} vanished"),
-            { IsUp: false } => ProbeResult.Failed($"fip {fip}: {ip} is on {entry.Device} but its link is down ({link.Describe()})"),
-            _ => ProbeResult.Ok($"fip {fip}: {ip} is on {entry.Device}, link up"),
+            null => ProbeResult.Failed($"fip {fip}: device {entry.Interface} vanished"),
+            { IsUp: false } => ProbeResult.Failed($"fip {fip}: {ip} is on {entry.Interface} but its link is down ({link.Describe()})"),
+            _ => ProbeResult.Ok($"fip {fip}: {ip} is on {entry.Interface}, link up"),
         };
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Clp.Drivers.Linux.Monitors;
+using Clp.Drivers.Linux.Resources;
 
 namespace Clp.Drivers.Linux.Tests.Monitors;
 
@@ -39,7 +40,7 @@ public class ParsingTests
         var all = InterfaceAddress.ParseAll(output);
 
         Assert.Equal(3, all.Count);
-        Assert.Equal("va", all[1].Device);
+        Assert.Equal("va", all[1].Interface);
         Assert.Equal(IPAddress.Parse("10.231.250.7"), all[1].Address);
         Assert.Equal(24, all[1].PrefixLength);
         Assert.True(all[1].Usable);
