@@ -1,4 +1,3 @@
-using System.Globalization;
 using Clp.Core.Drivers;
 
 namespace Clp.Drivers.Linux.Monitors;
@@ -11,8 +10,8 @@ internal sealed class AppliwProbe(LinuxDriverOptions options) : Probe
 {
     public override string Type => "appliw";
 
-    /// <summary>Where the appli driver records the process of <paramref name="resource"/>.</summary>
-    public static string PidFile(string stateDirectory, string resource) => Path.Combine(stateDirectory, "appli", resource + ".pid");
+    /// <summary>Where the appli driver records the process of <paramref name="resource"/> (its <see cref="Resources.PidFile"/>).</summary>
+    public static string PidFile(string stateDirectory, string resource) => new Resources.PidFile(stateDirectory, resource).Path;
 
     protected override async Task<ProbeResult> CheckAsync(MonitorContext context, ProbeParameters parameters, CancellationToken cancellationToken)
     {
@@ -28,15 +27,9 @@ internal sealed class AppliwProbe(LinuxDriverOptions options) : Probe
             return ProbeResult.Failed($"appli {resource} was not started by this agent (no {file})");
         }
 
-        var fields = text.Split((char[])[' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        if (fields.Length < 2
-            || !int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-            || !ulong.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var startTime))
-        {
-            return ProbeResult.Failed($"appli {resource}: {file} does not hold \"PID STARTTIME\" ({text.Trim()})");
-        }
-
-        return Check(resource, pid, startTime, ProcStat.Read(pid));
+        return Resources.PidFile.Parse(text) is { } recorded
+            ? Check(resource, recorded.Pid, recorded.StartTime, ProcStat.Read(recorded.Pid))
+            : ProbeResult.Failed($"appli {resource}: {file} does not hold \"PID STARTTIME\" ({text.Trim()})");
     }
 
     /// <summary>The verdict on the recorded process given what /proc says of its PID (null: no such process).</summary>
