@@ -84,9 +84,7 @@ public class RecoveryTests
         cluster.StartAgents();
         await GroupLifecycleTests.Served(cluster, "s1");
 
-        Process.GetProcessById(cluster.AppPid("s1")!.Value).Kill();
-        await SystemCluster.WaitForAsync(() => Task.FromResult(File.Exists(cluster.PowerFile("s1")) && File.ReadAllText(cluster.PowerFile("s1")).Contains("Shutdown", StringComparison.OrdinalIgnoreCase)),
-            "s1's agent to shut its server down through the test-host power", Bound);
+        await KillTheAppUntilThePowerSeamSaysAsync(cluster, "Shutdown");
         await GroupLifecycleTests.Served(cluster, "s2");
         Assert.False(cluster.Network.Server("s1").PoweredOn);
         await checker.AssertNoOverlapAsync();
@@ -102,9 +100,7 @@ public class RecoveryTests
         await GroupLifecycleTests.Served(cluster, "s1");
         var before = (await cluster.Admin.Leases.GetLeaseAsync(SystemCluster.Name, "s1")).Spec.Incarnation;
 
-        Process.GetProcessById(cluster.AppPid("s1")!.Value).Kill();
-        await SystemCluster.WaitForAsync(() => Task.FromResult(File.Exists(cluster.PowerFile("s1")) && File.ReadAllText(cluster.PowerFile("s1")).Contains("Reboot", StringComparison.OrdinalIgnoreCase)),
-            "s1's agent to reboot its server through the test-host power", Bound);
+        await KillTheAppUntilThePowerSeamSaysAsync(cluster, "Reboot");
         await GroupLifecycleTests.Served(cluster, "s2");
 
         // The rebooted server's new agent joins with a new incarnation; the group stays on s2 (manual failback).
@@ -134,6 +130,16 @@ public class RecoveryTests
         await cluster.PowerOnServerAsync("s1");
         await GroupLifecycleTests.Served(cluster, "s1");
         await checker.AssertNoOverlapAsync();
+    }
+
+    /// <summary>Kills the application on s1 once and waits until s1's agent asked the test-host power for
+    /// <paramref name="action"/> (the monitor's final action).</summary>
+    private static async Task KillTheAppUntilThePowerSeamSaysAsync(SystemCluster cluster, string action)
+    {
+        Process.GetProcessById(cluster.AppPid("s1")!.Value).Kill();
+        var file = cluster.PowerFile("s1");
+        await SystemCluster.WaitForAsync(() => Task.FromResult(File.Exists(file) && File.ReadAllText(file).Contains(action, StringComparison.OrdinalIgnoreCase)),
+            $"s1's agent to ask the test-host power for {action}", Bound);
     }
 
     private static Task CreateAppMonitorAsync(SystemCluster cluster, int restarts, int failovers, FinalAction final) =>
