@@ -9,6 +9,7 @@ public sealed class SplitBrainChecker : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly List<string> _overlaps = [];
+    private readonly List<string> _ipHolders = [];
 
     public SplitBrainChecker(SystemCluster cluster)
     {
@@ -26,6 +27,15 @@ public sealed class SplitBrainChecker : IAsyncDisposable
             var at = TimeProvider.System.GetElapsedTime(start).TotalMilliseconds;
             var ips = await _cluster.FloatingIpHoldersAsync();
             var mounts = _cluster.MountHolders();
+            var holders = string.Join("+", ips);
+            lock (_ipHolders)
+            {
+                if (_ipHolders.Count == 0 || _ipHolders[^1] != holders)
+                {
+                    _ipHolders.Add(holders);
+                }
+            }
+
             if (ips.Count > 1)
             {
                 _overlaps.Add($"{at:0} ms: floating IP on {string.Join(" and ", ips)}");
@@ -48,6 +58,22 @@ public sealed class SplitBrainChecker : IAsyncDisposable
         }
     }
 
+    /// <summary>Every change of who held the floating IP, in order ("" = nobody, "s1+s2" = an overlap).</summary>
+    public IReadOnlyList<string> FloatingIpHistory
+    {
+        get
+        {
+            lock (_ipHolders)
+            {
+                return [.. _ipHolders];
+            }
+        }
+    }
+
+    /// <summary>The servers that held the floating IP in turn, each stretch of holding counted once: a group
+    /// that failed over exactly once from s1 to s2 reads [s1, s2].</summary>
+    public IReadOnlyList<string> FloatingIpHolderSequence() => [.. FloatingIpHistory.Where(h => h.Length > 0)];
+
     /// <summary>Stops sampling and fails the test if any sample saw an overlap.</summary>
     public async Task AssertNoOverlapAsync()
     {
@@ -55,6 +81,10 @@ public sealed class SplitBrainChecker : IAsyncDisposable
         await _loop;
         Assert.True(Samples > 0, "the checker took no sample");
         Assert.True(_overlaps.Count == 0, "overlaps: " + string.Join("; ", _overlaps.Take(10)));
+
+        // DESIGN rule 3: every fence any agent recorded completed by lease age T.
+        var late = _cluster.RecordedFences().Where(f => f.Late || f.AgeMs > f.TimeoutMs).ToList();
+        Assert.True(late.Count == 0, "fences completed past T: " + string.Join("; ", late.Select(f => $"{f.Server} at {f.AgeMs:F0} ms (T = {f.TimeoutMs:F0} ms)")));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Reflection;
@@ -13,7 +14,7 @@ namespace Clp.SystemTier.Tests;
 /// device every server sees, as a shared disk) and a resident application that serves HTTP and answers
 /// with its server's name. Ground truth is read from outside CLP (addresses, mounts, processes, what the
 /// client gets).</summary>
-public sealed class SystemCluster : IAsyncDisposable
+public sealed partial class SystemCluster : IAsyncDisposable
 {
     public const string Name = "cluster";
     public const string AdminKey = "system-tier-admin-key-0123456789";
@@ -386,6 +387,26 @@ public sealed class SystemCluster : IAsyncDisposable
             await Task.Delay(100);
         }
     }
+
+    /// <summary>Every fence the agents recorded in their logs (DESIGN rule 3), as (server, lease age at
+    /// completion, T, late): <c>late</c> when the agent itself logged completion past T.</summary>
+    public IReadOnlyList<(string Server, double AgeMs, double TimeoutMs, bool Late)> RecordedFences()
+    {
+        var fences = new List<(string, double, double, bool)>();
+        foreach (var file in Directory.GetFiles(Root, "agent-*.log"))
+        {
+            var server = Path.GetFileNameWithoutExtension(file)["agent-".Length..];
+            foreach (System.Text.RegularExpressions.Match m in FenceLine().Matches(File.ReadAllText(file)))
+            {
+                fences.Add((server, double.Parse(m.Groups["age"].Value, CultureInfo.InvariantCulture), double.Parse(m.Groups["t"].Value, CultureInfo.InvariantCulture), m.Groups["late"].Success));
+            }
+        }
+
+        return fences;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Fence completed at lease age (?<age>[0-9.]+) ms(?:(?<late>, after the heartbeat timeout)| \(heartbeat timeout) (?<t>[0-9.]+) ms")]
+    private static partial System.Text.RegularExpressions.Regex FenceLine();
 
     /// <summary>The agent logs and the API log, for a failing test's message.</summary>
     public string Logs()

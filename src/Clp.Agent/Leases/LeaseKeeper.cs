@@ -29,6 +29,7 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
     private long _lastIncarnation;
     private bool _fenced;
     private TaskCompletionSource _fenceDone = Completed();
+    private FenceRecord? _lastFence;
 
     public LeaseKeeper(ILeaseEndpoint endpoint, IFence fence, LeaseKeeperOptions options, TimeProvider time, ILogger<LeaseKeeper> logger)
     {
@@ -42,6 +43,21 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
 
     /// <summary>Raised after each successful join or renewal with its send instant (tests observe with it).</summary>
     internal event Action<Instant>? Renewed;
+
+    /// <summary>Raised after each fence completed, with its record (the agent reports it and writes the event).</summary>
+    public event Action<FenceRecord>? Fenced;
+
+    /// <summary>The last fence this keeper completed (rule 3: its completion age is recorded), or null.</summary>
+    public FenceRecord? LastFence
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastFence;
+            }
+        }
+    }
 
     /// <summary>The current join, or null before the first one and while rejoining.</summary>
     public JoinGrant? Grant
@@ -70,6 +86,14 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
     {
         while (!cancellationToken.IsCancellationRequested)
         {
+            // A fence under way (from the timer) must release everything before a new incarnation may act.
+            Task fence;
+            lock (_gate)
+            {
+                fence = _fenceDone.Task;
+            }
+
+            await fence.WaitAsync(cancellationToken);
             var grant = await JoinAsync(cancellationToken);
             await RenewUntilFencedAsync(grant, cancellationToken);
         }
@@ -194,6 +218,9 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
     {
         TimeSpan budget;
         TaskCompletionSource done;
+        Instant? lastSend;
+        LeaseTiming? timing;
+        long incarnation;
         lock (_gate)
         {
             if (_fenced)
@@ -204,7 +231,10 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
             _fenced = true;
             _fenceDone = done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _fenceTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            budget = _timing?.FenceBudget ?? TimeSpan.Zero;
+            timing = _timing;
+            budget = timing?.FenceBudget ?? TimeSpan.Zero;
+            lastSend = _lastSuccessfulSend;
+            incarnation = _grant?.Incarnation ?? 0;
         }
 
         await _fencing.WaitAsync(CancellationToken.None);
@@ -214,12 +244,38 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
 
             // Not cancellable by the caller: a fence that stops half way is worse than none.
             await _fence.FenceAsync(reason, budget, CancellationToken.None);
+            Record(new FenceRecord(
+                reason,
+                incarnation,
+                _time.GetUtcNow(),
+                lastSend is { } sent ? LeaseTiming.LeaseAge(Now(), sent) : null,
+                timing?.Timeout ?? TimeSpan.Zero,
+                budget));
         }
         finally
         {
             _fencing.Release();
             done.TrySetResult();
         }
+    }
+
+    private void Record(FenceRecord record)
+    {
+        lock (_gate)
+        {
+            _lastFence = record;
+        }
+
+        if (record.LeaseAgeAtCompletion is { } age && age > record.Timeout)
+        {
+            LogFencedLate(age.TotalMilliseconds, record.Timeout.TotalMilliseconds);
+        }
+        else
+        {
+            LogFenceCompleted(record.LeaseAgeAtCompletion?.TotalMilliseconds, record.Timeout.TotalMilliseconds);
+        }
+
+        Fenced?.Invoke(record);
     }
 
     private static TaskCompletionSource Completed()
@@ -270,4 +326,10 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Fencing: {Reason} (budget {BudgetMs} ms)")]
     private partial void LogFencing(string reason, double budgetMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fence completed at lease age {AgeMs} ms (heartbeat timeout {TimeoutMs} ms)")]
+    private partial void LogFenceCompleted(double? ageMs, double timeoutMs);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Fence completed at lease age {AgeMs} ms, after the heartbeat timeout {TimeoutMs} ms: the controller may have started this server's groups elsewhere meanwhile")]
+    private partial void LogFencedLate(double ageMs, double timeoutMs);
 }

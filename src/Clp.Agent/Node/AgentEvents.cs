@@ -4,8 +4,9 @@ using Clp.Core.Model;
 namespace Clp.Agent.Node;
 
 /// <summary>The agent's entries in the alert log (module <c>agent</c>): group and monitor state changes on
-/// this server, and fences. Best effort: an event that cannot be written (the API is away, which is when
-/// fences happen) is logged locally and dropped, never retried ahead of the reconcile.</summary>
+/// this server, and fences. Best effort: an event that cannot be written is logged locally and dropped,
+/// never retried ahead of the reconcile; except the last fence's, which is kept and written after the next
+/// status write succeeds (the API is usually away when a fence happens).</summary>
 /// <remarks>Event ids: 201 group Online here, 202 group Offline here, 203 group failure here (Online or
 /// Offline Failure), 210 monitor error, 211 monitor normal again, 220 fenced.</remarks>
 public sealed partial class AgentEvents(IClpClient client, string cluster, string server, ILogger<AgentEvents> logger)
@@ -19,10 +20,27 @@ public sealed partial class AgentEvents(IClpClient client, string cluster, strin
 
     private readonly Dictionary<string, string> _groups = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _monitors = new(StringComparer.OrdinalIgnoreCase);
+    private readonly object _gate = new();
+    private string? _pendingFence;
 
     /// <summary>Writes an event for every group or monitor whose state changed since the last call.</summary>
     public async Task OnStatusAsync(ServerStatus status, CancellationToken cancellationToken)
     {
+        string? fence;
+        lock (_gate)
+        {
+            fence = _pendingFence;
+            _pendingFence = null;
+        }
+
+        if (fence is not null && !await WriteAsync(Fenced, EventSeverity.Error, fence, "Server", server, cancellationToken))
+        {
+            lock (_gate)
+            {
+                _pendingFence ??= fence;
+            }
+        }
+
         foreach (var (group, state) in status.Groups ?? [])
         {
             if (Changed(_groups, group, state.State) && Describe(state.State) is { } what)
@@ -50,8 +68,19 @@ public sealed partial class AgentEvents(IClpClient client, string cluster, strin
         }
     }
 
-    public Task OnFencedAsync(string reason, CancellationToken cancellationToken) =>
-        WriteAsync(Fenced, EventSeverity.Error, $"{server} fenced itself: {reason}", "Server", server, cancellationToken);
+    /// <summary>Writes the fence's event now if the API answers, else after the next successful status write.</summary>
+    public async Task OnFencedAsync(string reason, TimeSpan? leaseAge, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var age = leaseAge is { } a ? $"{a.TotalMilliseconds:F0} ms" : "unknown";
+        var message = $"{server} fenced itself: {reason}; released at lease age {age} (heartbeat timeout {timeout.TotalMilliseconds:F0} ms)";
+        if (!await WriteAsync(Fenced, EventSeverity.Error, message, "Server", server, cancellationToken))
+        {
+            lock (_gate)
+            {
+                _pendingFence = message;
+            }
+        }
+    }
 
     private static (int Id, EventSeverity Severity)? Describe(string state) => state switch
     {
@@ -74,7 +103,7 @@ public sealed partial class AgentEvents(IClpClient client, string cluster, strin
 
     private static string Suffix(string? error) => error is null ? "" : $": {error}";
 
-    private async Task WriteAsync(int id, EventSeverity severity, string message, string kind, string name, CancellationToken cancellationToken)
+    private async Task<bool> WriteAsync(int id, EventSeverity severity, string message, string kind, string name, CancellationToken cancellationToken)
     {
         try
         {
@@ -90,10 +119,12 @@ public sealed partial class AgentEvents(IClpClient client, string cluster, strin
                     Server = server,
                 },
             }, cancellationToken: cancellationToken);
+            return true;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Client.Problems.ClpProblemException)
         {
             LogDropped(id, message, e.Message);
+            return false;
         }
     }
 

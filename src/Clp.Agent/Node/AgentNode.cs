@@ -81,7 +81,8 @@ public sealed partial class AgentNode : IAsyncDisposable
             LongestStopPath = () => Policy.Leases.StopPath.OfServer(_view.Current.ResourcesByGroup().Values),
         };
         _events = new AgentEvents(client, options.Cluster, options.Server, loggers.CreateLogger<AgentEvents>());
-        Lease = new LeaseKeeper(leases, new ReportingFence(Fencer, _events), leaseOptions, time, loggers.CreateLogger<LeaseKeeper>());
+        Lease = new LeaseKeeper(leases, Fencer, leaseOptions, time, loggers.CreateLogger<LeaseKeeper>());
+        Lease.Fenced += fence => _ = ReportFenceAsync(fence);
         Recovery = new NodeRecoveryActions(options.Cluster, options.Server, drivers, Local, () => _view.Current, system, Wake, loggers.CreateLogger<NodeRecoveryActions>());
     }
 
@@ -342,6 +343,7 @@ public sealed partial class AgentNode : IAsyncDisposable
             Monitors = monitors,
             Operations = operations.Count == 0 ? null : operations,
             Capabilities = Capabilities(),
+            LastFence = Lease.LastFence is { } fence ? Report(fence) : null,
         };
         var text = System.Text.Json.JsonSerializer.Serialize(status, Core.Json.ClpJson.Options);
         if (text == _lastStatus)
@@ -354,6 +356,16 @@ public sealed partial class AgentNode : IAsyncDisposable
         await _events.OnStatusAsync(status, cancellationToken);
     }
 
+    private static FenceReport Report(FenceRecord fence) => new()
+    {
+        Reason = fence.Reason,
+        Incarnation = fence.Incarnation,
+        CompletedAt = fence.CompletedAt,
+        LeaseAgeMs = fence.LeaseAgeAtCompletion is { } age ? (long)Math.Ceiling(age.TotalMilliseconds) : null,
+        HeartbeatTimeoutMs = (long)fence.Timeout.TotalMilliseconds,
+        BudgetMs = (long)fence.Budget.TotalMilliseconds,
+    };
+
     /// <summary>What this server cannot run (from the host's platform checks); null when nothing is.</summary>
     private ServerCapabilities? Capabilities() => _options.UnsupportedTypes.Count == 0
         ? null
@@ -363,15 +375,12 @@ public sealed partial class AgentNode : IAsyncDisposable
             UnsupportedTypes = _options.UnsupportedTypes.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
         };
 
-    /// <summary>Fences, then records the fence in the alert log (best effort: the API may be away).</summary>
-    private sealed class ReportingFence(IFence fence, AgentEvents events) : IFence
+    /// <summary>Records the fence in the alert log, off the lease keeper's path (it rejoins meanwhile).</summary>
+    private async Task ReportFenceAsync(FenceRecord fence)
     {
-        public async Task FenceAsync(string reason, TimeSpan budget, CancellationToken cancellationToken)
-        {
-            await fence.FenceAsync(reason, budget, cancellationToken);
-            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await events.OnFencedAsync(reason, bounded.Token);
-        }
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
+        await _events.OnFencedAsync(fence.Reason, fence.LeaseAgeAtCompletion, fence.Timeout, bounded.Token);
+        Wake();
     }
 
     /// <summary>The agent's graceful stop (what clp-agent does on SIGTERM): stop joining, renewing, watching

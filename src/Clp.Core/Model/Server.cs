@@ -58,6 +58,34 @@ public sealed class ServerStatus : ObjectStatus
     /// <summary>What this server cannot run, as its agent found at start. Absent until the agent reported;
     /// validation refuses resources of an unsupported type in groups that may run here.</summary>
     public ServerCapabilities? Capabilities { get; set; }
+
+    /// <summary>The last fence this server's agent process completed (DESIGN rule 3), absent when it has not
+    /// fenced since it started. A fence releases every resource of the server because its lease could no
+    /// longer be trusted; <c>leaseAgeMs</c> must not pass <c>heartbeatTimeoutMs</c>.</summary>
+    public FenceReport? LastFence { get; set; }
+}
+
+/// <summary>When and how a server's agent fenced itself, as it recorded it.</summary>
+public sealed class FenceReport
+{
+    /// <summary>Why: no renewal succeeded for too long, the lease was revoked, or the agent was leaving.</summary>
+    public string Reason { get; set; } = "";
+
+    /// <summary>The incarnation whose lease ended with this fence.</summary>
+    public long Incarnation { get; set; }
+
+    /// <summary>When the fence completed, on the server's wall clock.</summary>
+    public DateTimeOffset CompletedAt { get; set; }
+
+    /// <summary>The lease age when every resource had been released (measured from when the last successful
+    /// renewal was sent, on the server's monotonic clock); absent when no renewal had succeeded.</summary>
+    public long? LeaseAgeMs { get; set; }
+
+    /// <summary>The heartbeat timeout T the lease was held under; the fence must complete by this age.</summary>
+    public long HeartbeatTimeoutMs { get; set; }
+
+    /// <summary>The fence budget F it ran with.</summary>
+    public long BudgetMs { get; set; }
 }
 
 /// <summary>The limits of one server, reported by its agent (e.g. no systemd as PID 1).</summary>

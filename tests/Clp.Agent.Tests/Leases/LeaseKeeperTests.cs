@@ -65,6 +65,36 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Fence_IsRecordedWithTheLeaseAgeAtCompletion_AndNoRejoinBeforeItCompleted()
+    {
+        FenceRecord? raised = null;
+        _keeper.Fenced += r => raised = r;
+        await StartAndJoinAsync();
+        await AdvanceAndRenewAsync(); // sent at 1 s: fence at 5 s (age 4 s)
+        _endpoint.RenewFails = true;
+        _fence.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _time.Advance(TimeSpan.FromSeconds(4));
+        await _fence.Next.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+
+        // The resources take 1.5 s to stop (past a renewal tick): meanwhile the keeper must not join again (a new incarnation
+        // could be placed and activate while the old one still releases).
+        _endpoint.RenewFails = false;
+        _time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.Equal([1L], _endpoint.Acquired.ToArray());
+        Assert.Null(_keeper.LastFence);
+        _fence.Hold.SetResult();
+        await _renewed.Reader.ReadAsync().AsTask().WaitAsync(Bound); // the rejoin, only now
+
+        var record = _keeper.LastFence;
+        Assert.NotNull(record);
+        Assert.Same(record, raised);
+        Assert.Equal(TimeSpan.FromMilliseconds(5500), record.LeaseAgeAtCompletion);
+        Assert.Equal((T, TimeSpan.FromSeconds(1), 1L), (record.Timeout, record.Budget, record.Incarnation));
+        Assert.Contains("no successful renewal", record.Reason, StringComparison.Ordinal);
+        Assert.Equal([1L, 2L], _endpoint.Acquired.ToArray());
+    }
+
+    [Fact]
     public async Task RenewalRejected_FencesAtOnce_ThenRejoinsWithAHigherIncarnation()
     {
         await StartAndJoinAsync();
@@ -220,12 +250,15 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
 
         public Channel<(TimeSpan At, string Reason, TimeSpan Budget)> Next { get; } = Channel.CreateUnbounded<(TimeSpan, string, TimeSpan)>();
 
+        /// <summary>When set, a fence ends only once the test completes it (a stop that takes time).</summary>
+        public TaskCompletionSource? Hold { get; set; }
+
         public Task FenceAsync(string reason, TimeSpan budget, CancellationToken cancellationToken)
         {
             var call = (Instant.FromTimestamp(time.GetTimestamp(), time.TimestampFrequency).SinceOrigin - Origin, reason, budget);
             Calls.Enqueue(call);
             Next.Writer.TryWrite(call);
-            return Task.CompletedTask;
+            return Hold?.Task ?? Task.CompletedTask;
         }
     }
 }
