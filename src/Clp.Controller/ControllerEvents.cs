@@ -34,6 +34,9 @@ public static class ControllerEvents
     /// <summary>A new incarnation took a held lease over (agent restart; no failover).</summary>
     public const int LeaseTakenOver = 113;
 
+    /// <summary>A silent server was not judged down: no quorum to fail it over (docs/partition-safety.md).</summary>
+    public const int ServerUnreachable = 114;
+
     /// <summary>The cluster's phase changed.</summary>
     public const int ClusterPhaseChanged = 120;
 

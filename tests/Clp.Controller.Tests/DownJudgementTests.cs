@@ -13,6 +13,8 @@ public sealed class DownJudgementTests : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMilliseconds(3300); // T 3 s + M 300 ms
 
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(6); // 2 T
+
     private readonly ControllerFactory _factory = new();
 
     public void Dispose() => _factory.Dispose();
@@ -33,8 +35,10 @@ public sealed class DownJudgementTests : IDisposable
         Assert.Equal(s1.StoreUid, (string?)placed["status"]!["storeUid"]);
         Assert.True((long)placed["status"]!["issuedAfter"]! > s1.EpochFloor, "the placement is issued after s1 joined");
 
-        // s1 renews once more, then falls silent; s2 and s3 keep renewing every interval.
+        // Everybody renews for the settle time 2 T; then s1 renews once more and falls silent while s2 and
+        // s3 keep renewing every interval.
         await _factory.WaitForControllerAsync(() => _factory.Controller.DownTimerAt(cluster) is not null, "the leases judged");
+        await _factory.AdvanceAsync(Settle, s1, s2, s3);
         await s1.RenewAsync();
         var lastS1 = _factory.Now;
         Assert.Equal(lastS1 + Limit + TimeSpan.FromTicks(1), _factory.Controller.DownTimerAt(cluster));
@@ -64,6 +68,61 @@ public sealed class DownJudgementTests : IDisposable
 
         await s1.TryRenewAsync(1).Problem(HttpStatusCode.Conflict, "lease-revoked", "a renewal after the down decision");
         await s2.RenewAsync();
+    }
+
+    [Fact]
+    public async Task SilentServer_IsHeld_UntilTheOthersHaveRenewedForTheSettleTime_ThenFailsOver()
+    {
+        var admin = _factory.Client();
+        var cluster = await admin.ClusterAsync(servers: 3, groups: ["g1"]);
+        var s1 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s1");
+        var s2 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s2");
+        var s3 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s3");
+        await s1.AcquireAsync(1);
+        await s2.AcquireAsync(1);
+        await s3.AcquireAsync(1);
+        await _factory.Store.WaitGroupAsync(cluster, "g1", g => g.Current() == "s1", "g1 on s1");
+        var joined = _factory.Now;
+
+        // s1 falls silent at once: past T + M, s2 and s3 have renewed for less than 2 T since they joined. A
+        // deferring s1 might still count them as lease-less peers: it is held, not judged down.
+        await _factory.AdvanceAsync(Limit + TimeSpan.FromMilliseconds(500), s2, s3);
+        Assert.False(await RevokedAsync(cluster, "s1"));
+        Assert.Equal("s1", (await GroupAsync(cluster, "g1")).Current());
+        var history = await _factory.Store.HistoryAsync(cluster, 0);
+        Assert.Contains(history, e => e.Object.Key.Kind == "Event" && JsonNode.Parse(e.Object.Json)!["spec"]!["eventId"]!.GetValue<int>() == ControllerEvents.ServerUnreachable);
+
+        // Once they settled (2 T after they joined), the re-check judges s1 down and g1 fails over.
+        await _factory.AdvanceAsync(joined + Settle - _factory.Now + TimeSpan.FromMilliseconds(500), s2, s3);
+        await _factory.Store.WaitGroupAsync(cluster, "g1", g => g.Current() == "s2", "g1 failed over to s2 once s2 and s3 settled");
+        Assert.True(await RevokedAsync(cluster, "s1"));
+    }
+
+    [Fact]
+    public async Task TwoOfThreeSilent_TheLastOneLacksTheQuorum_AndNothingFailsOver()
+    {
+        var admin = _factory.Client();
+        var cluster = await admin.ClusterAsync(servers: 3, groups: ["g1"]);
+        var s1 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s1");
+        var s2 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s2");
+        var s3 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s3");
+        await s1.AcquireAsync(1);
+        await s2.AcquireAsync(1);
+        await s3.AcquireAsync(1);
+        await _factory.Store.WaitGroupAsync(cluster, "g1", g => g.Current() == "s1", "g1 on s1");
+        await _factory.AdvanceAsync(Settle, s1, s2, s3);
+
+        // s1 (master) and s2 fall silent together: they may be one side deferring its fence (2 of 4 votes
+        // with the master) while s3 with the API has 2 of 4 without it. Nobody is judged down.
+        await _factory.AdvanceAsync(Limit * 3, s3);
+        Assert.False(await RevokedAsync(cluster, "s1"));
+        Assert.False(await RevokedAsync(cluster, "s2"));
+        Assert.Equal("s1", (await GroupAsync(cluster, "g1")).Current());
+
+        // s2 comes back and settles: s2 and s3 with the API hold 3 of 4 votes; s1 is judged down.
+        await _factory.AdvanceAsync(Settle + TimeSpan.FromMilliseconds(1500), s2, s3);
+        await _factory.Store.WaitGroupAsync(cluster, "g1", g => g.Current() is "s2" or "s3", "g1 failed over once s2 settled");
+        Assert.True(await RevokedAsync(cluster, "s1"));
     }
 
     [Fact]

@@ -17,6 +17,9 @@ internal sealed class FakeAgent(HttpClient client, string cluster, string server
 
     public string StoreUid { get; private set; } = "";
 
+    /// <summary>The last vote token received; sent back with each renewal as a real agent does.</summary>
+    public long? VoteToken { get; private set; }
+
     private string Lease => $"{Api.Base}/clusters/{cluster}/leases/{server}";
 
     public static async Task<FakeAgent> CreateAsync(ControllerFactory factory, HttpClient admin, string cluster, string server) =>
@@ -39,6 +42,7 @@ internal sealed class FakeAgent(HttpClient client, string cluster, string server
         Incarnation = incarnation;
         EpochFloor = (long)grant["epochFloor"]!;
         StoreUid = (string)grant["storeUid"]!;
+        VoteToken = (long?)grant["voteToken"];
         return grant;
     }
 
@@ -48,10 +52,17 @@ internal sealed class FakeAgent(HttpClient client, string cluster, string server
     /// <summary>Continues as incarnation <paramref name="incarnation"/> (another client of the same agent).</summary>
     public void Resume(long incarnation) => Incarnation = incarnation;
 
-    public Task<JsonNode> RenewAsync(int timeoutMs = 3000) => TryRenewAsync(Incarnation, timeoutMs).Ok();
+    public async Task<JsonNode> RenewAsync(int timeoutMs = 3000)
+    {
+        var renewal = await TryRenewAsync(Incarnation, timeoutMs).Ok();
+        VoteToken = (long?)renewal["voteToken"] ?? VoteToken;
+        return renewal;
+    }
 
     public Task<HttpResponseMessage> TryRenewAsync(long incarnation, int timeoutMs = 3000) =>
-        client.Post($"{Lease}/renew", $$"""{"incarnation":{{incarnation}},"timeoutMs":{{timeoutMs}}}""");
+        client.Post($"{Lease}/renew", VoteToken is { } token
+            ? $$"""{"incarnation":{{incarnation}},"timeoutMs":{{timeoutMs}},"voteToken":{{token}}}"""
+            : $$"""{"incarnation":{{incarnation}},"timeoutMs":{{timeoutMs}}}""");
 
     /// <summary>Reports <paramref name="group"/> in <paramref name="state"/> under <paramref name="epoch"/>
     /// (with every group reported before).</summary>

@@ -19,7 +19,10 @@ public sealed class ApiLeaseEndpoint(IClpClient client, string cluster, string s
                 TimeSpan.FromMilliseconds(grant.Heartbeat.IntervalMs),
                 TimeSpan.FromMilliseconds(grant.Heartbeat.TimeoutMs),
                 grant.StoreUid,
-                grant.EpochFloor);
+                grant.EpochFloor,
+                Key(grant.HeartbeatSecret),
+                Key(grant.RenewalKey),
+                grant.VoteToken);
         }
         catch (ClpConflictException e)
         {
@@ -27,18 +30,21 @@ public sealed class ApiLeaseEndpoint(IClpClient client, string cluster, string s
         }
     }
 
-    public async Task RenewAsync(long incarnation, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<RenewAnswer> RenewAsync(long incarnation, TimeSpan timeout, long? voteToken, IReadOnlyList<RelayedRenewal> relayed, CancellationToken cancellationToken)
     {
         try
         {
-            await client.Leases.RenewLeaseAsync(cluster, server,
-                new LeaseRenewRequest { Incarnation = incarnation, TimeoutMs = Milliseconds(timeout) }, cancellationToken);
+            var renewal = await client.Leases.RenewLeaseAsync(cluster, server,
+                new LeaseRenewRequest { Incarnation = incarnation, TimeoutMs = Milliseconds(timeout), VoteToken = voteToken, Relayed = relayed.Count == 0 ? null : [.. relayed] }, cancellationToken);
+            return new RenewAnswer(renewal.VoteToken, renewal.Relayed ?? []);
         }
         catch (ClpConflictException e)
         {
             throw new LeaseRejectedException(e.Detail ?? e.Message);
         }
     }
+
+    private static byte[]? Key(string? base64) => base64 is null ? null : Convert.FromBase64String(base64);
 
     // The API needs a positive T; before the first grant the agent states none (0 is refused), so the
     // cluster's own T applies: use the floor the API accepts.

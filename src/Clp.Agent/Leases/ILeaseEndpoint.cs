@@ -1,3 +1,5 @@
+using Clp.Core.Model;
+
 namespace Clp.Agent.Leases;
 
 /// <summary>The API side of the node lease, as the agent sees it (implemented over the SDK; faked in tests).</summary>
@@ -7,14 +9,25 @@ public interface ILeaseEndpoint
     /// when the API refuses it (409), any other exception for a transient failure.</summary>
     Task<JoinGrant> AcquireAsync(long incarnation, TimeSpan timeout, CancellationToken cancellationToken);
 
-    /// <summary>Renews; throws <see cref="LeaseRejectedException"/> when the incarnation was revoked or
-    /// replaced (409), any other exception for a transient failure (no retry: the next interval renews).</summary>
-    Task RenewAsync(long incarnation, TimeSpan timeout, CancellationToken cancellationToken);
+    /// <summary>Renews, carrying the renewal tokens of peers to relay; throws <see cref="LeaseRejectedException"/>
+    /// when the incarnation was revoked or replaced (409), any other exception for a transient failure (no
+    /// retry: the next interval renews). Carries the last vote token; returns the next one and what the
+    /// API did with each relayed token.</summary>
+    Task<RenewAnswer> RenewAsync(long incarnation, TimeSpan timeout, long? voteToken, IReadOnlyList<RelayedRenewal> relayed, CancellationToken cancellationToken);
+}
+
+/// <summary>A successful renewal's answer as the lease keeper needs it.</summary>
+public sealed record RenewAnswer(long? VoteToken, IReadOnlyList<RelayedRenewalResult> Relayed)
+{
+    public static RenewAnswer Empty { get; } = new(null, []);
 }
 
 /// <summary>What a join grants: the heartbeat timing to renew and fence by, and what placements this
 /// incarnation may act on (the store it came from, and the epoch floor: only epochs issued after the join).</summary>
-public sealed record JoinGrant(long Incarnation, TimeSpan Interval, TimeSpan Timeout, string StoreUid, long EpochFloor);
+/// <param name="HeartbeatSecret">The cluster's LAN heartbeat secret; null from an API that hands none.</param>
+/// <param name="RenewalKey">This incarnation's key for the renewal tokens peers relay; null likewise.</param>
+/// <param name="VoteToken">The first vote token, to send with the first renewal.</param>
+public sealed record JoinGrant(long Incarnation, TimeSpan Interval, TimeSpan Timeout, string StoreUid, long EpochFloor, byte[]? HeartbeatSecret = null, byte[]? RenewalKey = null, long? VoteToken = null);
 
 /// <summary>The API answered 409: this incarnation does not (or no longer) hold the lease.</summary>
 public sealed class LeaseRejectedException(string message) : Exception(message);

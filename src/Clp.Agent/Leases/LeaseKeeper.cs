@@ -30,6 +30,9 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
     private bool _fenced;
     private TaskCompletionSource _fenceDone = Completed();
     private FenceRecord? _lastFence;
+    private Instant? _deferringSince;
+    private long? _voteToken;
+    private Instant? _voteReceivedAt;
 
     public LeaseKeeper(ILeaseEndpoint endpoint, IFence fence, LeaseKeeperOptions options, TimeProvider time, ILogger<LeaseKeeper> logger)
     {
@@ -43,6 +46,68 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
 
     /// <summary>Raised after each successful join or renewal with its send instant (tests observe with it).</summary>
     internal event Action<Instant>? Renewed;
+
+    /// <summary>Raised after each renewal carrying relayed tokens, with what the API did with them.</summary>
+    public event Action<IReadOnlyList<Clp.Core.Model.RelayedRenewalResult>>? RelayResults;
+
+    /// <summary>Raised each time the fence is deferred, with the instant until which the deferral holds
+    /// unless it is confirmed again (the next check, one interval later, plus one interval).</summary>
+    public event Action<Instant>? Deferred;
+
+    /// <summary>Whether the lease is fresh: joined, not fenced, and renewed (directly or relayed) within T − F.</summary>
+    public bool IsFresh
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return !_fenced && _timing is not null && _lastSuccessfulSend is { } sent && LeaseTiming.LeaseAge(Now(), sent) < _timing.ActWindow;
+            }
+        }
+    }
+
+    /// <summary>Whether a deferring side may count this server (docs/partition-safety.md, section 6): the
+    /// API counts its vote until its newest vote token's issue + 2 I, and it received that token no earlier
+    /// than its issue, so once 2 I have passed since it received its newest token, the API counts it no more.</summary>
+    public bool Countable
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var interval = _timing?.Interval ?? _grant?.Interval;
+                return _voteReceivedAt is not { } received || interval is not { } i || Now() - received >= i + i;
+            }
+        }
+    }
+
+    /// <summary>Since when the fence has been deferred, or null (on this process's monotonic clock).</summary>
+    public Instant? DeferringSince
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _deferringSince;
+            }
+        }
+    }
+
+    /// <summary>A peer relayed a renewal token this incarnation sent at <paramref name="sent"/> and the API
+    /// took it: a successful renewal sent then (the lease age still counts from the send, so it errs safe).</summary>
+    public void OnRelayedRenewal(long incarnation, Instant sent)
+    {
+        JoinGrant? grant;
+        lock (_gate)
+        {
+            grant = _grant;
+        }
+
+        if (grant is not null && grant.Incarnation == incarnation)
+        {
+            OnSuccess(grant, sent);
+        }
+    }
 
     /// <summary>Raised after each fence completed, with its record (the agent reports it and writes the event).</summary>
     public event Action<FenceRecord>? Fenced;
@@ -115,8 +180,11 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
                     _grant = grant;
                     _fenced = false;
                     _lastSuccessfulSend = null;
+                    _voteToken = null;
+                    _voteReceivedAt = null;
                 }
 
+                OnVoteToken(grant, grant.VoteToken);
                 OnSuccess(grant, sent);
                 LogJoined(grant.Incarnation, grant.Interval.TotalMilliseconds, grant.Timeout.TotalMilliseconds);
                 return grant;
@@ -145,8 +213,20 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             try
             {
-                await _endpoint.RenewAsync(grant.Incarnation, _timing!.Timeout, linked.Token);
+                var relayed = _options.RelaySource?.Invoke() ?? [];
+                long? token;
+                lock (_gate)
+                {
+                    token = _voteToken;
+                }
+
+                var answer = await _endpoint.RenewAsync(grant.Incarnation, _timing!.Timeout, token, relayed, linked.Token);
+                OnVoteToken(grant, answer.VoteToken);
                 OnSuccess(grant, sent);
+                if (answer.Relayed.Count > 0)
+                {
+                    RelayResults?.Invoke(answer.Relayed);
+                }
             }
             catch (LeaseRejectedException e)
             {
@@ -158,6 +238,23 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
             {
                 // Expected while the API or the network is away: the fence timer, not this loop, decides.
                 LogRenewFailed(grant.Incarnation, e.Message);
+            }
+        }
+    }
+
+    private void OnVoteToken(JoinGrant grant, long? token)
+    {
+        if (token is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (ReferenceEquals(grant, _grant))
+            {
+                _voteToken = token;
+                _voteReceivedAt = Now();
             }
         }
     }
@@ -178,6 +275,12 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
             }
 
             _lastSuccessfulSend = sent;
+            if (_deferringSince is { } since)
+            {
+                LogDeferralEnded((Now() - since).TotalMilliseconds);
+                _deferringSince = null;
+            }
+
             var fenceAt = _timing.FenceAt(sent);
             var due = fenceAt.SinceOrigin - Now().SinceOrigin;
             _fenceTimer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
@@ -189,13 +292,62 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
     private async Task FenceFromTimerAsync()
     {
         Instant? last;
+        LeaseTiming? timing;
         lock (_gate)
         {
+            if (_fenced)
+            {
+                return;
+            }
+
             last = _lastSuccessfulSend;
+            timing = _timing;
         }
 
-        var age = last is { } sent ? LeaseTiming.LeaseAge(Now(), sent) : TimeSpan.Zero;
-        await FenceAsync($"no successful renewal for {age.TotalMilliseconds:F0} ms (fence at T - F)");
+        var now = Now();
+        var age = last is { } sent ? LeaseTiming.LeaseAge(now, sent) : TimeSpan.Zero;
+        if (timing is not null && last is not null && age < timing.ActWindow)
+        {
+            // A renewal succeeded (and re-armed the timer) after this callback was scheduled.
+            return;
+        }
+
+        var decision = _options.Deferral?.Invoke();
+        if (decision is { Defer: true } && timing is not null)
+        {
+            bool first;
+            lock (_gate)
+            {
+                if (_fenced || (_lastSuccessfulSend is { } newer && LeaseTiming.LeaseAge(now, newer) < timing.ActWindow))
+                {
+                    return;
+                }
+
+                first = _deferringSince is null;
+                _deferringSince ??= now;
+                _fenceTimer.Change(timing.Interval, Timeout.InfiniteTimeSpan);
+            }
+
+            if (first)
+            {
+                LogDeferring(age.TotalMilliseconds, decision.Reason);
+            }
+
+            Deferred?.Invoke(now + timing.Interval + timing.Interval);
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_deferringSince is not null)
+            {
+                LogDeferralRefused(decision?.Reason ?? "no deferral configured");
+            }
+
+            _deferringSince = null;
+        }
+
+        await FenceAsync($"no successful renewal for {age.TotalMilliseconds:F0} ms (fence at T - F){(decision is null ? "" : "; " + decision.Reason)}");
     }
 
     /// <summary>Fences now, as the fence timer would, and returns once the fence (this one, or one already
@@ -332,4 +484,13 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Fence completed at lease age {AgeMs} ms, after the heartbeat timeout {TimeoutMs} ms: the controller may have started this server's groups elsewhere meanwhile")]
     private partial void LogFencedLate(double ageMs, double timeoutMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No renewal for {AgeMs} ms: deferring the fence ({Reason})")]
+    private partial void LogDeferring(double ageMs, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The deferral ends: {Reason}")]
+    private partial void LogDeferralRefused(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Renewed again after deferring the fence for {DeferredMs} ms")]
+    private partial void LogDeferralEnded(double deferredMs);
 }

@@ -18,4 +18,18 @@ public sealed class LeaseKeeperOptions
     /// <summary>Makes the incarnation of each join: higher than any this server used before.</summary>
     /// <value>Default: milliseconds of wall-clock time, raised above the previous incarnation if the clock stepped back.</value>
     public Func<long, long>? NextIncarnation { get; set; }
+
+    /// <summary>The renewal tokens of peers to carry with each renewal (LAN heartbeat relay); none by default.</summary>
+    public Func<IReadOnlyList<Clp.Core.Model.RelayedRenewal>>? RelaySource { get; set; }
+
+    /// <summary>Asked when the fence timer fires, and every interval after while it says so: whether this
+    /// server may keep its resources running without a fresh lease (docs/partition-safety.md, section 4).
+    /// None by default: the agent fences.</summary>
+    public Func<DeferralDecision>? Deferral { get; set; }
+}
+
+/// <summary>Whether to defer the fence, and why (logged).</summary>
+public sealed record DeferralDecision(bool Defer, string Reason)
+{
+    public static DeferralDecision No(string reason) => new(false, reason);
 }

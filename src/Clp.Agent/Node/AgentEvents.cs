@@ -8,7 +8,8 @@ namespace Clp.Agent.Node;
 /// never retried ahead of the reconcile; except the last fence's, which is kept and written after the next
 /// status write succeeds (the API is usually away when a fence happens).</summary>
 /// <remarks>Event ids: 201 group Online here, 202 group Offline here, 203 group failure here (Online or
-/// Offline Failure), 210 monitor error, 211 monitor normal again, 220 fenced.</remarks>
+/// Offline Failure), 210 monitor error, 211 monitor normal again, 220 fenced; module <c>heartbeat</c>:
+/// 230 a peer's heartbeats lost on an interconnect, 231 heard again.</remarks>
 public sealed partial class AgentEvents(IClpClient client, string cluster, string server, ILogger<AgentEvents> logger)
 {
     public const int GroupOnline = 201;
@@ -17,6 +18,8 @@ public sealed partial class AgentEvents(IClpClient client, string cluster, strin
     public const int MonitorError = 210;
     public const int MonitorNormal = 211;
     public const int Fenced = 220;
+    public const int HeartbeatLost = 230;
+    public const int HeartbeatBack = 231;
 
     private readonly Dictionary<string, string> _groups = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _monitors = new(StringComparer.OrdinalIgnoreCase);
@@ -68,6 +71,11 @@ public sealed partial class AgentEvents(IClpClient client, string cluster, strin
         }
     }
 
+    /// <summary>A peer's heartbeats were lost, or are heard again, on one interconnect.</summary>
+    public Task<bool> OnHeartbeatAsync(string peer, string interconnect, bool heard, CancellationToken cancellationToken) => heard
+        ? WriteAsync(HeartbeatBack, EventSeverity.Info, $"{server} hears {peer} on interconnect {interconnect} again", "Server", peer, cancellationToken, "heartbeat")
+        : WriteAsync(HeartbeatLost, EventSeverity.Warning, $"{server} no longer hears {peer} on interconnect {interconnect}", "Server", peer, cancellationToken, "heartbeat");
+
     /// <summary>Writes the fence's event now if the API answers, else after the next successful status write.</summary>
     public async Task OnFencedAsync(string reason, TimeSpan? leaseAge, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -103,7 +111,7 @@ public sealed partial class AgentEvents(IClpClient client, string cluster, strin
 
     private static string Suffix(string? error) => error is null ? "" : $": {error}";
 
-    private async Task<bool> WriteAsync(int id, EventSeverity severity, string message, string kind, string name, CancellationToken cancellationToken)
+    private async Task<bool> WriteAsync(int id, EventSeverity severity, string message, string kind, string name, CancellationToken cancellationToken, string module = "agent")
     {
         try
         {
@@ -111,7 +119,7 @@ public sealed partial class AgentEvents(IClpClient client, string cluster, strin
             {
                 Spec = new EventSpec
                 {
-                    Module = "agent",
+                    Module = module,
                     EventId = id,
                     Severity = severity,
                     Message = message,

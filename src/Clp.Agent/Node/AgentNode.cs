@@ -1,6 +1,8 @@
 using Clp.Agent.Fencing;
+using Clp.Agent.Heartbeats;
 using Clp.Agent.Leases;
 using Clp.Agent.Monitoring;
+using Clp.Agent.Partitions;
 using Clp.Agent.Reconciliation;
 using Clp.Agent.View;
 using Clp.Client;
@@ -53,7 +55,8 @@ public sealed partial class AgentNode : IAsyncDisposable
         IReadOnlyDictionary<string, IMonitorProbe> probes,
         ISystemActions system,
         TimeProvider time,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers,
+        AgentNetwork? network = null)
     {
         _client = client;
         foreach (var (type, probe) in probes)
@@ -84,7 +87,21 @@ public sealed partial class AgentNode : IAsyncDisposable
         Lease = new LeaseKeeper(leases, Fencer, leaseOptions, time, loggers.CreateLogger<LeaseKeeper>());
         Lease.Fenced += fence => _ = ReportFenceAsync(fence);
         Recovery = new NodeRecoveryActions(options.Cluster, options.Server, drivers, Local, () => _view.Current, system, Wake, loggers.CreateLogger<NodeRecoveryActions>());
+        if (network is not null)
+        {
+            Heartbeats = new HeartbeatService(options.Cluster, options.Server, network.Transport, () => _view.Current, Lease, time, loggers.CreateLogger<HeartbeatService>());
+            Partitions = new PartitionMonitor(options.Server, Heartbeats, () => _view.Current, network.Checks, time, loggers.CreateLogger<PartitionMonitor>());
+            Heartbeats.Observation = Partitions.Observation;
+            leaseOptions.RelaySource = Heartbeats.RelayTokens;
+            leaseOptions.Deferral = Partitions.ShouldDefer;
+        }
     }
+
+    /// <summary>The LAN heartbeats, when this agent has a network (null in tests without one).</summary>
+    public HeartbeatService? Heartbeats { get; }
+
+    /// <summary>This server's part of NP resolution, with the heartbeats.</summary>
+    public PartitionMonitor? Partitions { get; }
 
     internal NodeRecoveryActions Recovery { get; }
 
@@ -103,7 +120,45 @@ public sealed partial class AgentNode : IAsyncDisposable
         _leaseLoop = Task.Run(() => Lease.RunAsync(_leaseStop.Token));
         _loops.Add(Task.Run(() => WatchAsync(_stop.Token)));
         _loops.Add(Task.Run(() => ReconcileLoopAsync(_stop.Token)));
+        if (Heartbeats is not null)
+        {
+            _loops.Add(Task.Run(() => Heartbeats.RunAsync(_stop.Token)));
+            _loops.Add(Task.Run(() => PartitionLoopAsync(_stop.Token)));
+        }
     }
+
+    /// <summary>Every heartbeat interval: the NP checks that are due, and an event for each peer lost or
+    /// heard again on an interconnect (then a status report).</summary>
+    private async Task PartitionLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var interval = TimeSpan.FromMilliseconds(Math.Max(100, _view.Current.Cluster?.Spec.Heartbeat.IntervalMs ?? 3000));
+            await Task.Delay(interval, _time, cancellationToken);
+            try
+            {
+                Partitions!.RunDueChecks(cancellationToken);
+                var changes = Heartbeats!.Peers.Changes(Heartbeats.Expected(), Now(), Heartbeats.Timeout);
+                if (changes.Count > 0)
+                {
+                    Wake();
+                    foreach (var (peer, interconnect, heard) in changes)
+                    {
+                        LogHeartbeatChange(peer, interconnect, heard ? "heard again" : "lost");
+                        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                        bounded.CancelAfter(interval);
+                        await _events.OnHeartbeatAsync(peer, interconnect, heard, bounded.Token);
+                    }
+                }
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogPartitionLoopFailed(e.Message);
+            }
+        }
+    }
+
+    private Policy.Time.Instant Now() => Policy.Time.Instant.FromTimestamp(_time.GetTimestamp(), _time.TimestampFrequency);
 
     private void Wake() => _wake.Release();
 
@@ -344,6 +399,8 @@ public sealed partial class AgentNode : IAsyncDisposable
             Operations = operations.Count == 0 ? null : operations,
             Capabilities = Capabilities(),
             LastFence = Lease.LastFence is { } fence ? Report(fence) : null,
+            Heartbeats = Heartbeats?.Peers.Status(Heartbeats.Expected(), Now(), Heartbeats.Timeout) is { Count: > 0 } hb ? hb : null,
+            Partition = Partitions?.Observation(),
         };
         var text = System.Text.Json.JsonSerializer.Serialize(status, Core.Json.ClpJson.Options);
         if (text == _lastStatus)
@@ -438,10 +495,21 @@ public sealed partial class AgentNode : IAsyncDisposable
         }
 
         await Lease.DisposeAsync();
+        if (Heartbeats is not null)
+        {
+            await Heartbeats.DisposeAsync();
+        }
+
         _stop.Dispose();
         _leaseStop.Dispose();
         _wake.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Heartbeats of {Peer} on {Interconnect}: {Change}")]
+    private partial void LogHeartbeatChange(string peer, string interconnect, string change);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition loop failed: {Reason}")]
+    private partial void LogPartitionLoopFailed(string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A loop ended with {Exception} while stopping")]
     private partial void LogStopped(string exception);

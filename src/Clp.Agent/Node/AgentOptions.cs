@@ -24,3 +24,7 @@ public sealed class AgentOptions
     /// <value>Default empty: nothing reported unsupported.</value>
     public IReadOnlyDictionary<string, string> UnsupportedTypes { get; set; } = new Dictionary<string, string>();
 }
+
+/// <summary>What an agent needs for LAN heartbeats and NP resolution: the datagram transport and the
+/// restriction checks its host can run (Ping, Http).</summary>
+public sealed record AgentNetwork(Heartbeats.IHeartbeatTransport Transport, IReadOnlyDictionary<Clp.Core.Model.NpResolverType, Partitions.NpCheck> Checks);

@@ -20,6 +20,7 @@ internal static class StoreComposition
         configuration.GetSection("Store").Bind(retention);
         sqlite.DataDirectory = dataDirectory;
         services.AddSingleton(sqlite);
+        services.AddSingleton(new Clp.Controller.Leases.MasterKey(dataDirectory));
         services.AddSingleton(retention);
         services.AddSingleton<SqliteResourceStore>();
         services.AddSingleton<IResourceStore>(sp => sp.GetRequiredService<SqliteResourceStore>());

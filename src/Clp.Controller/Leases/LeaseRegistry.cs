@@ -27,6 +27,7 @@ public sealed class LeaseRegistry([FromKeyedServices(ClpClocks.Controller)] Time
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Cluster, string Server), Entry> _leases = [];
     private readonly Dictionary<string, ClusterHeartbeat> _heartbeats = new(StringComparer.Ordinal);
+    private long _lastToken;
 
     /// <summary>Raised after an accepted renewal or acquire, with the cluster key, on the caller's
     /// thread (the controller re-arms its down timer before the request is answered).</summary>
@@ -38,7 +39,101 @@ public sealed class LeaseRegistry([FromKeyedServices(ClpClocks.Controller)] Time
     public TimeProvider Clock => clock;
 
     /// <summary>Records a renewal. Learns the lease from the store if this process has not seen it.</summary>
-    public async Task<RenewOutcome> RenewAsync(string cluster, string server, long incarnation, TimeSpan statedTimeout, int? timeoutRatioAck, CancellationToken cancellationToken)
+    public async Task<RenewOutcome> RenewAsync(string cluster, string server, long incarnation, TimeSpan statedTimeout, int? timeoutRatioAck, CancellationToken cancellationToken) =>
+        (await RenewVotingAsync(cluster, server, incarnation, statedTimeout, timeoutRatioAck, null, TimeSpan.Zero, cancellationToken)).Outcome;
+
+    /// <summary>Records a direct renewal carrying the holder's last vote token, and issues the next one
+    /// (docs/partition-safety.md, section 6): the server's vote counts until the carried token's issue +
+    /// <paramref name="voteValidity"/>; if the token is seen for the first time after the previous one had
+    /// expired, the server may have been counted by a deferring side meanwhile, so it settles again.</summary>
+    public async Task<(RenewOutcome Outcome, long? NextToken)> RenewVotingAsync(string cluster, string server, long incarnation, TimeSpan statedTimeout, int? timeoutRatioAck, long? voteToken, TimeSpan voteValidity, CancellationToken cancellationToken)
+    {
+        var key = Key(cluster, server);
+        if (!await EnsureLoadedAsync(key, cancellationToken))
+        {
+            return (RenewOutcome.NotHeld, null);
+        }
+
+        RenewOutcome outcome;
+        long? next = null;
+        lock (_gate)
+        {
+            if (!_leases.TryGetValue(key, out var entry))
+            {
+                outcome = RenewOutcome.NotHeld;
+            }
+            else
+            {
+                outcome = RenewLocked(entry, incarnation, statedTimeout, timeoutRatioAck);
+                if (outcome == RenewOutcome.Renewed && voteValidity > TimeSpan.Zero)
+                {
+                    Vote(entry, voteToken, voteValidity);
+                    next = Issue(entry);
+                }
+            }
+        }
+
+        if (outcome == RenewOutcome.Renewed)
+        {
+            Renewed?.Invoke(key.Cluster);
+        }
+
+        return (outcome, next);
+    }
+
+    /// <summary>Issues a vote token to the acquire of <paramref name="incarnation"/> that just committed.</summary>
+    public long? IssueVoteToken(string cluster, string server, long incarnation)
+    {
+        lock (_gate)
+        {
+            return _leases.TryGetValue(Key(cluster, server), out var entry) && entry.Incarnation == incarnation && !entry.Revoked ? Issue(entry) : null;
+        }
+    }
+
+    private long Issue(Entry entry)
+    {
+        var token = ++_lastToken;
+        entry.Issued[token] = Now;
+        foreach (var old in entry.Issued.Keys.Where(k => k < token - 16).ToList())
+        {
+            entry.Issued.Remove(old);
+        }
+
+        return token;
+    }
+
+    private void Vote(Entry entry, long? token, TimeSpan validity)
+    {
+        var now = Now;
+        if (token is not { } carried || !entry.Issued.TryGetValue(carried, out var issued))
+        {
+            // No token, or one this process did not issue (it restarted): no vote, and a new streak.
+            entry.LiveSince = now;
+            return;
+        }
+
+        if (carried > entry.LastTokenSeen)
+        {
+            // First sight: the agent received this token after its previous one. If that one had expired
+            // here before now, the agent may have let a deferring side count it in between.
+            if (entry.LastTokenSeen == 0 || !entry.Issued.TryGetValue(entry.LastTokenSeen, out var previous) || now > previous + validity)
+            {
+                entry.LiveSince = now;
+            }
+
+            entry.LastTokenSeen = carried;
+        }
+
+        var until = issued + validity;
+        if (entry.VoteUntil is not { } known || until > known)
+        {
+            entry.VoteUntil = until;
+        }
+    }
+
+    /// <summary>Records a renewal a peer relayed (its token already verified): as a direct renewal, and only
+    /// when <paramref name="sequence"/> is newer than the last relayed one of this incarnation.</summary>
+    public async Task<RenewOutcome> RenewRelayedAsync(string cluster, string server, long incarnation, long sequence, TimeSpan statedTimeout, CancellationToken cancellationToken)
     {
         var key = Key(cluster, server);
         if (!await EnsureLoadedAsync(key, cancellationToken))
@@ -49,7 +144,22 @@ public sealed class LeaseRegistry([FromKeyedServices(ClpClocks.Controller)] Time
         RenewOutcome outcome;
         lock (_gate)
         {
-            outcome = _leases.TryGetValue(key, out var entry) ? RenewLocked(entry, incarnation, statedTimeout, timeoutRatioAck) : RenewOutcome.NotHeld;
+            if (!_leases.TryGetValue(key, out var entry))
+            {
+                outcome = RenewOutcome.NotHeld;
+            }
+            else if (entry.Incarnation == incarnation && sequence <= entry.LastRelayedSequence)
+            {
+                outcome = RenewOutcome.Replayed;
+            }
+            else
+            {
+                outcome = RenewLocked(entry, incarnation, statedTimeout, entry.RatioAck);
+                if (outcome == RenewOutcome.Renewed)
+                {
+                    entry.LastRelayedSequence = sequence;
+                }
+            }
         }
 
         if (outcome == RenewOutcome.Renewed)
@@ -93,7 +203,12 @@ public sealed class LeaseRegistry([FromKeyedServices(ClpClocks.Controller)] Time
             entry.Revoked = false;
             entry.StatedTimeout = statedTimeout;
             entry.LastReceived = Now;
+            entry.LiveSince = entry.LastReceived;
             entry.RatioAck = null;
+            entry.LastRelayedSequence = -1;
+            entry.Issued.Clear();
+            entry.LastTokenSeen = 0;
+            entry.VoteUntil = null;
         }
 
         Renewed?.Invoke(Names.Key(cluster));
@@ -208,7 +323,15 @@ public sealed class LeaseRegistry([FromKeyedServices(ClpClocks.Controller)] Time
         };
         if (outcome == RenewOutcome.Renewed)
         {
-            entry.LastReceived = Now;
+            var now = Now;
+            // A gap longer than the stated T ends the streak: the server counts as settled live again only
+            // 2 T after this renewal (docs/partition-safety.md, section 6).
+            if (entry.LastReceived is not { } last || now - last > entry.StatedTimeout || entry.LiveSince is null)
+            {
+                entry.LiveSince = now;
+            }
+
+            entry.LastReceived = now;
             entry.StatedTimeout = statedTimeout;
             entry.RatioAck = timeoutRatioAck;
         }
@@ -254,6 +377,22 @@ public sealed class LeaseRegistry([FromKeyedServices(ClpClocks.Controller)] Time
 
         public int? RatioAck { get; set; }
 
-        public LeaseView View => new(Incarnation, Revoked, LastReceived, StatedTimeout, RatioAck);
+        /// <summary>The last relayed token's sequence accepted for <see cref="Incarnation"/> (replays are refused).</summary>
+        public long LastRelayedSequence { get; set; } = -1;
+
+        /// <summary>Vote tokens issued to this incarnation, with their issue instants (the last few).</summary>
+        public Dictionary<long, Instant> Issued { get; } = [];
+
+        /// <summary>The newest vote token the holder sent back.</summary>
+        public long LastTokenSeen { get; set; }
+
+        /// <summary>Until when the holder's vote counts (its newest token's issue + the validity).</summary>
+        public Instant? VoteUntil { get; set; }
+
+        /// <summary>Since when renewals arrived without a gap longer than T, on the controller's clock; null
+        /// when this process has not received one.</summary>
+        public Instant? LiveSince { get; set; }
+
+        public LeaseView View => new(Incarnation, Revoked, LastReceived, StatedTimeout, RatioAck, LiveSince, VoteUntil);
     }
 }

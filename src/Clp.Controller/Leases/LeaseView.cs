@@ -7,4 +7,7 @@ namespace Clp.Controller.Leases;
 /// its acquire), on the controller's clock; null if none since this process started.</param>
 /// <param name="StatedTimeout">The T the holder's last acquire or renewal stated.</param>
 /// <param name="Revoked">The controller revoked this incarnation (in memory first, then in the store).</param>
-public readonly record struct LeaseView(long Incarnation, bool Revoked, Instant? LastReceived, TimeSpan StatedTimeout, int? TimeoutRatioAck);
+/// <param name="LiveSince">Since when renewals (direct or relayed) arrived with no gap longer than T; null
+/// when none arrived since this process started.</param>
+/// <param name="VoteUntil">Until when the holder's vote counts for a quorum (docs/partition-safety.md, section 6).</param>
+public readonly record struct LeaseView(long Incarnation, bool Revoked, Instant? LastReceived, TimeSpan StatedTimeout, int? TimeoutRatioAck, Instant? LiveSince = null, Instant? VoteUntil = null);

@@ -1,4 +1,5 @@
 using Clp.Core.Model;
+using Clp.Core.Security;
 using Clp.Core.Store;
 using Clp.Core.Validation;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ namespace Clp.Controller.Leases;
 /// <para>Renew touches memory only (<see cref="LeaseRegistry"/>); the answer carries the cluster's current
 /// heartbeat so a new T or timeout ratio reaches the agent within one interval.</para>
 /// </remarks>
-public sealed partial class NodeLeaseService(IResourceStore store, LeaseRegistry registry, ILogger<NodeLeaseService> logger)
+public sealed partial class NodeLeaseService(IResourceStore store, LeaseRegistry registry, MasterKey masterKey, ILogger<NodeLeaseService> logger)
 {
     public async Task<AcquireResult> AcquireAsync(string cluster, string server, LeaseAcquireRequest request, CancellationToken cancellationToken)
     {
@@ -79,12 +80,15 @@ public sealed partial class NodeLeaseService(IResourceStore store, LeaseRegistry
                 EpochFloor = floor,
                 Heartbeat = new HeartbeatSpec { IntervalMs = heartbeat.IntervalMs, TimeoutMs = heartbeat.TimeoutMs },
                 TimeoutRatio = heartbeat.TimeoutRatio,
+                HeartbeatSecret = Convert.ToBase64String(HeartbeatKeys.HeartbeatSecret(masterKey.Value, clusterKey, clusterObject.Metadata.Uid)),
+                RenewalKey = Convert.ToBase64String(HeartbeatKeys.RenewalKey(masterKey.Value, clusterKey, serverObject.Metadata.Name, request.Incarnation)),
             });
         }, cancellationToken);
 
         if (result.Grant is { } grant)
         {
             registry.Acquired(clusterKey, grant.Lease.Metadata.Name, request.Incarnation, TimeSpan.FromMilliseconds(request.TimeoutMs));
+            grant.VoteToken = registry.IssueVoteToken(clusterKey, grant.Lease.Metadata.Name, request.Incarnation);
             LogAcquired(clusterKey, grant.Lease.Metadata.Name, request.Incarnation, grant.EpochFloor);
         }
 
@@ -107,11 +111,22 @@ public sealed partial class NodeLeaseService(IResourceStore store, LeaseRegistry
             heartbeat = HeartbeatOf(clusterObject, registry.Clock.GetUtcNow());
         }
 
-        var outcome = await registry.RenewAsync(clusterKey, server, request.Incarnation, TimeSpan.FromMilliseconds(request.TimeoutMs), request.TimeoutRatioAck, cancellationToken);
+        var (outcome, voteToken) = await registry.RenewVotingAsync(clusterKey, server, request.Incarnation, TimeSpan.FromMilliseconds(request.TimeoutMs),
+            request.TimeoutRatioAck, request.VoteToken, VoteValidity(heartbeat.IntervalMs), cancellationToken);
         if (outcome != RenewOutcome.Renewed)
         {
             LogRefused(clusterKey, server, request.Incarnation, outcome);
             return new RenewResult(outcome, null);
+        }
+
+        List<RelayedRenewalResult>? relayed = null;
+        if (request.Relayed is { Count: > 0 } tokens)
+        {
+            relayed = [];
+            foreach (var token in tokens.Where(t => !string.Equals(t.Server, server, StringComparison.OrdinalIgnoreCase)))
+            {
+                relayed.Add(await RelayAsync(clusterKey, server, token, cancellationToken));
+            }
         }
 
         return new RenewResult(outcome, new LeaseRenewal
@@ -119,8 +134,46 @@ public sealed partial class NodeLeaseService(IResourceStore store, LeaseRegistry
             Incarnation = request.Incarnation,
             Heartbeat = new HeartbeatSpec { IntervalMs = heartbeat.IntervalMs, TimeoutMs = heartbeat.TimeoutMs },
             TimeoutRatio = heartbeat.TimeoutRatio,
+            Relayed = relayed,
+            VoteToken = voteToken,
         });
     }
+
+    /// <summary>Takes a peer-carried renewal token as the renewal of its server (docs/partition-safety.md,
+    /// section 3): the MAC must verify under that incarnation's renewal key, the incarnation must hold the
+    /// lease unrevoked, and the sequence must be newer than the last relayed one.</summary>
+    private async Task<RelayedRenewalResult> RelayAsync(string cluster, string relayer, RelayedRenewal token, CancellationToken cancellationToken)
+    {
+        var result = new RelayedRenewalResult { Server = token.Server, Incarnation = token.Incarnation, Sequence = token.Sequence };
+        var key = HeartbeatKeys.RenewalKey(masterKey.Value, cluster, token.Server, token.Incarnation);
+        if (!HeartbeatKeys.VerifyRenewal(key, cluster, token))
+        {
+            result.Reason = "the token's MAC does not verify";
+            LogRelayRefused(cluster, token.Server, relayer, result.Reason);
+            return result;
+        }
+
+        var outcome = await registry.RenewRelayedAsync(cluster, token.Server, token.Incarnation, token.Sequence, TimeSpan.FromMilliseconds(token.TimeoutMs), cancellationToken);
+        result.Accepted = outcome == RenewOutcome.Renewed;
+        result.Reason = outcome switch
+        {
+            RenewOutcome.Renewed => null,
+            RenewOutcome.Replayed => "the sequence is not newer than the last relayed one",
+            RenewOutcome.Revoked => "the lease was revoked",
+            RenewOutcome.Superseded => "a newer incarnation holds the lease",
+            _ => "this incarnation does not hold the lease",
+        };
+        if (!result.Accepted)
+        {
+            LogRelayRefused(cluster, token.Server, relayer, result.Reason!);
+        }
+
+        return result;
+    }
+
+    /// <summary>How long a vote token counts after its issue: two heartbeat intervals (an agent renews every
+    /// interval, so a live agent's vote never lapses), the same on both sides of the protocol.</summary>
+    public static TimeSpan VoteValidity(int intervalMs) => TimeSpan.FromMilliseconds(2L * Math.Max(1, intervalMs));
 
     /// <summary>The heartbeat of a cluster from its stored status (the controller keeps the registry's
     /// copy current; this is the fallback before it has reconciled the cluster).</summary>
@@ -134,6 +187,9 @@ public sealed partial class NodeLeaseService(IResourceStore store, LeaseRegistry
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Lease {Cluster}/{Server} acquired by incarnation {Incarnation} (epoch floor {EpochFloor})")]
     private partial void LogAcquired(string cluster, string server, long incarnation, long epochFloor);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Relayed renewal of lease {Cluster}/{Server} through {Relayer} refused: {Reason}")]
+    private partial void LogRelayRefused(string cluster, string server, string relayer, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Renewal of lease {Cluster}/{Server} by incarnation {Incarnation} refused: {Outcome}")]
     private partial void LogRefused(string cluster, string server, long incarnation, RenewOutcome outcome);

@@ -14,4 +14,7 @@ public enum RenewOutcome
 
     /// <summary>No lease of this incarnation was ever acquired (or the lease was deleted).</summary>
     NotHeld,
+
+    /// <summary>A relayed renewal whose sequence is not newer than the last relayed one (a replay).</summary>
+    Replayed,
 }

@@ -29,6 +29,9 @@ internal sealed class ClusterState(string key) : IDisposable
 
     public IReadOnlyList<string> JudgedServers { get; set; } = [];
 
+    /// <summary>Silent servers not judged down for want of a quorum, already reported (one event each).</summary>
+    public HashSet<string> Held { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public WakeupTimer? DownTimer { get; set; }
 
     public WakeupTimer? RecheckTimer { get; set; }

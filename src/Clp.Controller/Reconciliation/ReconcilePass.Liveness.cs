@@ -1,5 +1,7 @@
 using Clp.Core.Model;
+using Clp.Controller.Leases;
 using Clp.Policy.Leases;
+using Clp.Policy.Partitions;
 using Clp.Policy.Placement;
 using Clp.Policy.Time;
 using Microsoft.Extensions.Logging;
@@ -19,6 +21,8 @@ internal sealed partial class ReconcilePass
         var timeout = TimeSpan.FromMilliseconds((long)(_objects.Cluster.Value.Spec.Heartbeat?.TimeoutMs ?? 30_000) * CurrentRatio);
         _judge = judging ? new DownJudge(timeout, _countingFrom) : null;
         var left = new HashSet<string>(_status.LeftServers ?? [], StringComparer.OrdinalIgnoreCase);
+        var silent = new List<(Loaded<Lease> Lease, Server Server, LeaseView View)>();
+        var settled = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var loaded in _objects.Servers)
         {
             var server = loaded.Value;
@@ -38,15 +42,17 @@ internal sealed partial class ReconcilePass
                 continue;
             }
 
-            // Revoked in memory by an earlier pass whose transaction did not commit, or silent too long
-            // now. TryRevoke refuses if a renewal arrived since the judgement: then it is not down.
-            var down = view.Revoked
-                || (_judge is not null && _judge.IsDown(_now, view.LastReceived, view.StatedTimeout)
-                    && _registry.TryRevoke(_state.Key, name, spec.Incarnation, view.LastReceived));
-            if (down)
+            if (view.Revoked)
             {
-                RevokeLease(lease, server, view.LastReceived, _judge?.Limit(view.StatedTimeout));
+                // Revoked in memory by an earlier pass whose transaction did not commit.
+                RevokeLease(lease, server, view.LastReceived, _judge?.Limit(view.StatedTimeout), null);
                 _servers[name] = new ServerState(name, priority, ServerLiveness.Down, Joined: false);
+                continue;
+            }
+
+            if (_judge is not null && _judge.IsDown(_now, view.LastReceived, view.StatedTimeout))
+            {
+                silent.Add((lease, server, view));
                 continue;
             }
 
@@ -55,12 +61,162 @@ internal sealed partial class ReconcilePass
                 _judged.Add(name);
             }
 
-            _servers[name] = new ServerState(name, priority, left.Contains(name) ? ServerLiveness.Left : ServerLiveness.Up, Joined: true);
+            var restricted = FailedRestriction(server);
+            // A voter: its vote token is valid now, and it has been live (an unbroken token chain, no gap
+            // longer than T) for the settle time.
+            if (restricted is null && view.LiveSince is { } since && view.VoteUntil is { } voteUntil && _now <= voteUntil)
+            {
+                var settledAt = Instant.Max(since, _countingFrom) + Settle(timeout);
+                if (_now >= settledAt)
+                {
+                    settled.Add(name);
+                }
+                else
+                {
+                    _settlesAt = Min(_settlesAt, settledAt);
+                }
+            }
+
+            _servers[name] = new ServerState(name, priority,
+                left.Contains(name) ? ServerLiveness.Left : restricted is null ? ServerLiveness.Up : ServerLiveness.Isolated, Joined: true);
+        }
+
+        foreach (var (lease, server, view) in silent)
+        {
+            var name = lease.Name;
+            var hold = WhyNotDown(name, settled, timeout);
+
+            // TryRevoke refuses if a renewal arrived since the judgement: then it is not down.
+            if (hold is null && _registry.TryRevoke(_state.Key, name, lease.Value.Spec.Incarnation, view.LastReceived))
+            {
+                RevokeLease(lease, server, view.LastReceived, _judge?.Limit(view.StatedTimeout), _quorumReason);
+                _servers[name] = new ServerState(name, server.Spec.Priority, ServerLiveness.Down, Joined: false);
+                continue;
+            }
+
+            if (hold is null)
+            {
+                // A renewal arrived since the judgement: live after all.
+                _judged.Add(name);
+                _servers[name] = new ServerState(name, server.Spec.Priority, ServerLiveness.Up, Joined: true);
+                continue;
+            }
+
+            // Not on the down timer (its moment has passed): re-checked every interval instead.
+            _servers[name] = new ServerState(name, server.Spec.Priority, ServerLiveness.Isolated, Joined: true);
+            Hold(server, hold);
         }
     }
 
-    private void RevokeLease(Loaded<Lease> lease, Server server, Instant? lastReceived, TimeSpan? limit)
+    private string? _quorumReason;
+
+    /// <summary>The next instant a live server becomes settled (when a held server may be judged again).</summary>
+    private Instant? _settlesAt;
+
+    /// <summary>The settle time S = 2 T (docs/partition-safety.md, section 6): a server counts for a down
+    /// judgement only once it renewed continuously for S.</summary>
+    private static TimeSpan Settle(TimeSpan timeout) => timeout + timeout;
+
+    /// <summary>Why a silent server may not be judged down yet, or null when it may (section 6). It may when
+    /// it cannot be deferring its fence (the servers it could count, those sharing a LAN interconnect with
+    /// it that are not settled live, cannot make its side survive), or when the settled live servers with
+    /// the witness survive NP resolution (then no disjoint side can).</summary>
+    private string? WhyNotDown(string name, HashSet<string> settled, TimeSpan timeout)
     {
+        var cluster = _objects.Cluster.Value;
+        var resolvers = cluster.Spec.NpResolvers ?? [];
+        var servers = _objects.Servers.Select(l => new NpServer(l.Name, l.Value.Spec.Priority)).ToList();
+        var possible = PossibleSide(name, settled);
+        if (possible.Count == 1)
+        {
+            _quorumReason = "it cannot defer its fence (no server without a settled lease shares an interconnect with it)";
+            return null;
+        }
+
+        if (!resolvers.Any(r => r.Type is NpResolverType.Disk or NpResolverType.Com))
+        {
+            // The best case for that side: every check passes.
+            var optimistic = possible.ToDictionary(s => s, _ => new NpObservation
+            {
+                Checks = resolvers.ToDictionary(r => r.Name, _ => true),
+            }, StringComparer.OrdinalIgnoreCase);
+            var best = NpResolution.Decide(servers, resolvers, new NpSide(possible, HasWitness: false), optimistic);
+            if (!best.Survives)
+            {
+                _quorumReason = $"it cannot defer its fence: with every server it could count ({string.Join(", ", possible.Order(StringComparer.Ordinal))}) its side would not survive ({best.Reason})";
+                return null;
+            }
+        }
+
+        var observations = _objects.Servers.Where(l => settled.Contains(l.Name))
+            .ToDictionary(l => l.Name, l => NpObservation.From(l.Value.Status?.Partition), StringComparer.OrdinalIgnoreCase);
+        var verdict = NpResolution.Decide(servers, resolvers, new NpSide(settled, HasWitness: true), observations);
+        if (!verdict.Survives)
+        {
+            return $"it may be running its groups under a deferred fence with {string.Join(", ", possible.Where(s => !Same(s, name)).Order(StringComparer.Ordinal))}, and the servers settled live for {Settle(timeout).TotalMilliseconds:0} ms ({(settled.Count == 0 ? "none" : string.Join(", ", settled.Order(StringComparer.Ordinal)))}) with the API do not survive NP resolution: {verdict.Reason}";
+        }
+
+        _quorumReason = $"the settled live servers with the API survive NP resolution ({verdict.Reason})";
+        return null;
+    }
+
+    /// <summary>The largest side <paramref name="name"/> could be deferring with: itself and every server
+    /// that shares a LAN interconnect with it, holds a lease, and is neither settled live nor judged down.</summary>
+    private HashSet<string> PossibleSide(string name, HashSet<string> settled)
+    {
+        var lans = (_objects.Cluster.Value.Spec.Interconnects ?? []).Where(i => i.Type == InterconnectType.Lan).Select(i => i.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        HashSet<string> On(Server s) => (s.Spec.Interconnects ?? []).Where(a => lans.Contains(a.Interconnect)).Select(a => a.Interconnect).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var side = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { name };
+        var self = _objects.Servers.FirstOrDefault(l => Same(l.Name, name))?.Value;
+        if (self is null)
+        {
+            return side;
+        }
+
+        var mine = On(self);
+        foreach (var other in _objects.Servers.Where(l => !Same(l.Name, name) && !settled.Contains(l.Name)))
+        {
+            // Judged down (fenced) or never joined (no heartbeat secret, so no heartbeats anyone would count).
+            var gone = (_servers.TryGetValue(other.Name, out var state) && state.Liveness == ServerLiveness.Down)
+                       || !_objects.Leases.ContainsKey(other.Name);
+            if (!gone && On(other.Value).Overlaps(mine))
+            {
+                side.Add(other.Name);
+            }
+        }
+
+        return side;
+    }
+
+    /// <summary>The name of a restriction resolver this server reported failing (or has not reported), or null.</summary>
+    private string? FailedRestriction(Server server)
+    {
+        var checks = server.Status?.Partition?.Checks;
+        return (_objects.Cluster.Value.Spec.NpResolvers ?? [])
+            .Where(r => NpResolution.IsRestriction(r) && r.Type is NpResolverType.Ping or NpResolverType.Http && NpResolution.AppliesTo(r, server.Metadata.Name))
+            .FirstOrDefault(r => checks?.GetValueOrDefault(r.Name) != true)?.Name;
+    }
+
+    private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Records once per incarnation that a silent server is held (not judged down), and arms a
+    /// re-check when settling could change it.</summary>
+    private void Hold(Server server, string reason)
+    {
+        // Again when the next live server settles, and every interval anyway (what peers report changes).
+        _recheckAt = Min(Min(_recheckAt, _settlesAt), _now + TimeSpan.FromMilliseconds(Math.Max(100, _objects.Cluster.Value.Spec.Heartbeat?.IntervalMs ?? 3000)));
+        if (_state.Held.Add(server.Metadata.Name))
+        {
+            Plan.Event(ControllerEvents.ServerUnreachable, EventSeverity.Warning,
+                $"Server {server.Metadata.Name} is silent but not judged down: {reason}; it keeps its groups and receives none",
+                About(Kinds.Server, server.Metadata.Name), server.Metadata.Name);
+            LogHeld(ClusterName, server.Metadata.Name, reason);
+        }
+    }
+
+    private void RevokeLease(Loaded<Lease> lease, Server server, Instant? lastReceived, TimeSpan? limit, string? quorum)
+    {
+        _state.Held.Remove(server.Metadata.Name);
         var status = Clone(lease.Value.Status ?? new LeaseStatus());
         status.Revoked = true;
         status.RevokeTime = _wall;
@@ -69,13 +225,16 @@ internal sealed partial class ReconcilePass
         _revoked.Add(lease.Name);
         var silence = lastReceived is { } last ? $"{(_now - last).TotalMilliseconds:0} ms since its last renewal was received" : "no renewal received since counting started";
         Plan.Event(ControllerEvents.ServerDown, EventSeverity.Error,
-            $"Server {server.Metadata.Name} judged down: {silence} (limit T + M = {limit?.TotalMilliseconds:0} ms)",
+            $"Server {server.Metadata.Name} judged down: {silence} (limit T + M = {limit?.TotalMilliseconds:0} ms){(quorum is null ? "" : "; " + quorum)}",
             About(Kinds.Server, server.Metadata.Name), server.Metadata.Name);
         Plan.Event(ControllerEvents.LeaseRevoked, EventSeverity.Warning,
             $"Lease of server {server.Metadata.Name} (agent incarnation {lease.Value.Spec.Incarnation}) revoked: its renewals get 409, it fences and rejoins",
             About(Kinds.Lease, lease.Name), server.Metadata.Name);
         LogServerDown(ClusterName, server.Metadata.Name, lease.Value.Spec.Incarnation, silence);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Server {Cluster}/{Server} is silent but not judged down: {Reason}")]
+    private partial void LogHeld(string cluster, string server, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Server {Cluster}/{Server} judged down (incarnation {Incarnation}): {Silence}; its lease is revoked")]
     private partial void LogServerDown(string cluster, string server, long incarnation, string silence);

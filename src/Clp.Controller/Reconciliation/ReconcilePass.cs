@@ -34,6 +34,7 @@ internal sealed partial class ReconcilePass
     private readonly List<string> _revoked = [];
     private Instant? _startedAt;
     private Instant _countingFrom;
+    private Instant? _recheckAt;
     private Instant? _ratioEnd;
     private DateTimeOffset? _ratioUntil;
     private bool _resetCounts;
@@ -98,7 +99,7 @@ internal sealed partial class ReconcilePass
             Heartbeat = new ClusterHeartbeat(heartbeat.IntervalMs, (int)Math.Min(int.MaxValue, (long)heartbeat.TimeoutMs * ratio), ratio),
             Judge = _judge,
             JudgedServers = _judged,
-            RecheckAt = Min(result.RecheckAt, _ratioEnd),
+            RecheckAt = Min(Min(result.RecheckAt, _ratioEnd), _recheckAt),
             StartedAt = _status.Phase == ClusterPhases.Starting ? _startedAt : null,
             CountingFrom = _countingFrom,
             RatioEnd = _ratioEnd,

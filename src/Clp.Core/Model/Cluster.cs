@@ -60,6 +60,10 @@ public sealed class InterconnectSpec
 
     /// <summary>For <see cref="InterconnectType.Witness"/>: the witness URL.</summary>
     public string? WitnessUrl { get; set; }
+
+    /// <summary>For <see cref="InterconnectType.Lan"/>: the UDP port the agents' heartbeats use on it.
+    /// Default 29010.</summary>
+    public int? Port { get; set; }
 }
 
 public enum InterconnectType

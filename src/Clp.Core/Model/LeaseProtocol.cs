@@ -22,6 +22,50 @@ public sealed class LeaseRenewRequest
 
     /// <summary>The timeout ratio the agent applied to <see cref="TimeoutMs"/>, if any (recorded).</summary>
     public int? TimeoutRatioAck { get; set; }
+
+    /// <summary>The last vote token this agent received (from its grant or a renewal answer). While the API
+    /// counts this server's vote (until the token's issue + 2 intervals) the agent does not let a deferring
+    /// side count it (docs/partition-safety.md, section 6).</summary>
+    public long? VoteToken { get; set; }
+
+    /// <summary>Renewal tokens of other servers this agent heard on the LAN heartbeats, for the API to take
+    /// as their renewals (a server cut from the API only keeps its lease through its peers). At most 64.</summary>
+    public List<RelayedRenewal>? Relayed { get; set; }
+}
+
+/// <summary>A server's renewal carried by a peer: the server's own heartbeat token, authenticated with the
+/// renewal key its incarnation received at join (so a peer can carry it but not forge it).</summary>
+public sealed class RelayedRenewal
+{
+    public string Server { get; set; } = "";
+
+    public long Incarnation { get; set; }
+
+    /// <summary>The token's sequence number: strictly increasing per incarnation; an older or equal one
+    /// is refused (a replay).</summary>
+    public long Sequence { get; set; }
+
+    /// <summary>The T the server fences by.</summary>
+    public int TimeoutMs { get; set; }
+
+    /// <summary>HMAC-SHA256 (base64) of the token under the incarnation's renewal key.</summary>
+    public string Mac { get; set; } = "";
+}
+
+/// <summary>What the API did with one relayed renewal.</summary>
+public sealed class RelayedRenewalResult
+{
+    public string Server { get; set; } = "";
+
+    public long Incarnation { get; set; }
+
+    public long Sequence { get; set; }
+
+    /// <summary>True when it renewed the server's lease.</summary>
+    public bool Accepted { get; set; }
+
+    /// <summary>Why not, when refused (bad MAC, not the holder, revoked, replayed).</summary>
+    public string? Reason { get; set; }
 }
 
 /// <summary>The answer to an acquire: the lease and what the agent needs to act safely.</summary>
@@ -41,6 +85,17 @@ public sealed class LeaseGrant
 
     /// <summary>The timeout ratio in force (1 = none).</summary>
     public int TimeoutRatio { get; set; } = 1;
+
+    /// <summary>The cluster's LAN heartbeat secret (32 bytes, base64): agents authenticate their heartbeat
+    /// datagrams with it. Only the server's own agent key receives it.</summary>
+    public string? HeartbeatSecret { get; set; }
+
+    /// <summary>This incarnation's renewal key (32 bytes, base64): it authenticates the renewal tokens peers
+    /// may relay for it. Known only to this incarnation and the API.</summary>
+    public string? RenewalKey { get; set; }
+
+    /// <summary>A vote token to send with the next renewal.</summary>
+    public long? VoteToken { get; set; }
 }
 
 /// <summary>The answer to a renewal: the cluster's current heartbeat, so a change of T or of the timeout
@@ -52,4 +107,10 @@ public sealed class LeaseRenewal
     public HeartbeatSpec Heartbeat { get; set; } = new();
 
     public int TimeoutRatio { get; set; } = 1;
+
+    /// <summary>The outcome of each relayed renewal in the request, if any.</summary>
+    public List<RelayedRenewalResult>? Relayed { get; set; }
+
+    /// <summary>A new vote token to send with the next renewal.</summary>
+    public long? VoteToken { get; set; }
 }

@@ -63,6 +63,48 @@ public sealed class ServerStatus : ObjectStatus
     /// fenced since it started. A fence releases every resource of the server because its lease could no
     /// longer be trusted; <c>leaseAgeMs</c> must not pass <c>heartbeatTimeoutMs</c>.</summary>
     public FenceReport? LastFence { get; set; }
+
+    /// <summary>LAN heartbeat status by interconnect name, as this server's agent receives it.</summary>
+    public Dictionary<string, InterconnectHeartbeatStatus>? Heartbeats { get; set; }
+
+    /// <summary>What this server's agent observes for network-partition resolution.</summary>
+    public PartitionObservation? Partition { get; set; }
+}
+
+/// <summary>One interconnect's LAN heartbeats as one server receives them.</summary>
+public sealed class InterconnectHeartbeatStatus
+{
+    /// <summary>Normal (every peer heard within the heartbeat timeout), Caution (some) or Error (none).</summary>
+    public string State { get; set; } = "Unknown";
+
+    /// <summary>Each peer's state on this interconnect: Normal (heard) or Error (not heard).</summary>
+    public Dictionary<string, string> Peers { get; set; } = [];
+
+    /// <summary>Datagrams ignored because their MAC did not verify (forged or corrupt), since the agent started.</summary>
+    public long Forged { get; set; }
+
+    /// <summary>Datagrams ignored because they were not newer than the last accepted from their sender (replayed).</summary>
+    public long Replayed { get; set; }
+}
+
+/// <summary>A server's observations for network-partition resolution (docs/partition-safety.md).</summary>
+public sealed class PartitionObservation
+{
+    /// <summary>The servers this server and they hear each other on some interconnect (its side, itself excluded).</summary>
+    public List<string> Hears { get; set; } = [];
+
+    /// <summary>Restriction resolvers (Ping, Http, own disk write, serial device) by name: passed or not.</summary>
+    public Dictionary<string, bool>? Checks { get; set; }
+
+    /// <summary>Disk resolvers by name: the servers seen alive on the heartbeat area.</summary>
+    public Dictionary<string, List<string>>? AliveOnDisk { get; set; }
+
+    /// <summary>Com resolvers by name: whether both ends of the serial line hear each other.</summary>
+    public Dictionary<string, bool>? ComLineUp { get; set; }
+
+    /// <summary>Set while this server's lease has run out and it keeps its resources running because its
+    /// side survives NP resolution without the API (it cannot write this while it lasts: it shows after).</summary>
+    public string? LastDeferral { get; set; }
 }
 
 /// <summary>When and how a server's agent fenced itself, as it recorded it.</summary>

@@ -11,6 +11,16 @@ public sealed record NpObservation
 {
     public static NpObservation None { get; } = new();
 
+    /// <summary>A server's reported observation in the policy's terms (none reported: nothing observed).</summary>
+    public static NpObservation From(PartitionObservation? observation) => observation is null
+        ? None
+        : new NpObservation
+        {
+            Checks = observation.Checks ?? [],
+            AliveOnDisk = (observation.AliveOnDisk ?? []).ToDictionary(p => p.Key, p => (IReadOnlySet<string>)p.Value.ToHashSet(StringComparer.OrdinalIgnoreCase)),
+            ComLineUp = observation.ComLineUp ?? [],
+        };
+
     /// <summary>Restriction resolvers (Ping, Http, and the own-medium checks of Disk and Com), by resolver
     /// name: true when the check passed (a target answered, this server's disk write completed...). A
     /// resolver that applies to the server but is missing here counts as failed.</summary>

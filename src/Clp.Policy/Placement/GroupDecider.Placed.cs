@@ -30,6 +30,11 @@ internal sealed partial class GroupDecider
                     : new Stay(group.Name, StaleRequest, request.Id);
         }
 
+        if (servers.IsIsolated(current))
+        {
+            return new Stay(group.Name, ServerIsolated);
+        }
+
         var candidates = servers.CandidatesFor(group.Spec);
         if (servers.IsLeft(current))
         {

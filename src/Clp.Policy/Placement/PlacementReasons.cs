@@ -51,6 +51,10 @@ public static class PlacementReasons
 
     public const string NoEligibleServer = "NoEligibleServer";
 
+    /// <summary>The group stays on a server that is silent without a quorum to judge it down, or failing an
+    /// NP restriction: nothing may move it until that is resolved.</summary>
+    public const string ServerIsolated = "ServerIsolated";
+
     // Refusals of a request.
 
     /// <summary>The named server is unknown, not Up and joined, or not in the group's policy.</summary>

@@ -16,4 +16,8 @@ public enum ServerLiveness
     /// <summary>The operator stopped the server (server stop) and its agent is still live: its groups
     /// move away in two phases. A Left server whose lease also expired is Down.</summary>
     Left,
+
+    /// <summary>Keeps its groups but receives none: silent past T + M without a quorum to judge it down (it
+    /// may be running them under a deferred fence), or failing an NP restriction (docs/partition-safety.md).</summary>
+    Isolated,
 }

@@ -44,6 +44,10 @@ internal sealed class ServerTable
     /// down: nothing proves they stopped.</summary>
     public bool IsDown(string name) => _byName.TryGetValue(name, out var e) && e.AllDown;
 
+    /// <summary>Joined, neither up nor down nor left: silent without a quorum to judge it down, or failing an
+    /// NP restriction. Its groups stay (a drain from it could not complete and nothing proves it stopped).</summary>
+    public bool IsIsolated(string name) => _byName.TryGetValue(name, out var e) && !e.AllUp && !e.AllDown && !e.AnyLeft && e.Joined;
+
     public bool IsLeft(string name) => _byName.TryGetValue(name, out var e) && !e.AllDown && e.AnyLeft;
 
     /// <summary>The group's drain is over: its old server reported it Offline for the current epoch,

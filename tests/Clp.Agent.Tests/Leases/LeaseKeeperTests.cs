@@ -215,7 +215,7 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
             return Task.FromResult(new JoinGrant(incarnation, I, T, "store-1", 10));
         }
 
-        public async Task RenewAsync(long incarnation, TimeSpan timeout, CancellationToken cancellationToken)
+        public async Task<RenewAnswer> RenewAsync(long incarnation, TimeSpan timeout, long? voteToken, IReadOnlyList<Clp.Core.Model.RelayedRenewal> relayed, CancellationToken cancellationToken)
         {
             if (RenewHangs)
             {
@@ -236,7 +236,12 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
             {
                 throw new HttpRequestException("connection refused");
             }
+
+            Relayed.Enqueue([.. relayed]);
+            return RenewAnswer.Empty;
         }
+
+        public System.Collections.Concurrent.ConcurrentQueue<List<Clp.Core.Model.RelayedRenewal>> Relayed { get; } = new();
 
         public void Release() => _hang.TrySetResult();
     }

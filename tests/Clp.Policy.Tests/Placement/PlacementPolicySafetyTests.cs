@@ -13,7 +13,26 @@ public class PlacementPolicySafetyTests
         var world = World.WithServers("server1", "server2").Group("g", Specs.All(), on: "server1", epoch: 1)
             .DuplicateServer("server1", ServerLiveness.Down);
 
-        Assert.Equal(new Stay("g", Unchanged), world.Decide().For("g"));
+        // Neither up nor down: treated as isolated, it keeps its group (and receives none).
+        Assert.Equal(new Stay("g", ServerIsolated), world.Decide().For("g"));
+    }
+
+    [Fact]
+    public void IsolatedServer_KeepsItsGroup_EvenWhenFailbackWouldMoveIt_AndReceivesNone()
+    {
+        var world = World.WithServers("server1", "server2", "server3")
+            .Group("g", Specs.All(FailbackAttribute.Auto), on: "server2", epoch: 1)
+            .Group("h", Specs.All(), on: null, epoch: 0)
+            .Server("server2", ServerLiveness.Isolated)
+            .Server("server1", ServerLiveness.Down);
+
+        Assert.Equal(new Stay("g", ServerIsolated), world.Decide().For("g"));
+        Assert.Equal("server3", Assert.IsType<Place>(world.Decide().For("h")).Server);
+
+        // server1 is back and first in policy order: a failback would drain g from server2, which could
+        // never report it Offline; it stays.
+        world.Server("server1", ServerLiveness.Up);
+        Assert.Equal(new Stay("g", ServerIsolated), world.Decide().For("g"));
     }
 
     [Fact]
