@@ -55,8 +55,7 @@ public sealed partial class DeadlineGuard : IAsyncDisposable
             var list = groups ?? _groups ?? throw new InvalidOperationException("arm without groups: the guard has no resource list yet; send it");
             _groups = list;
             _armed = new ArmOrder(incarnation, fenceAt, budget < TimeSpan.Zero ? TimeSpan.Zero : budget, timeout, list);
-            var due = _armed.ActAt - Now();
-            _timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            Schedule(_armed.ActAt);
             return Reply();
         }
     }
@@ -94,8 +93,15 @@ public sealed partial class DeadlineGuard : IAsyncDisposable
             lock (_gate)
             {
                 // A re-arm or disarm may have won the race with this callback.
-                if (_armed is not { } armed || armed.ActAt > Now())
+                if (_armed is not { } armed)
                 {
+                    return;
+                }
+
+                // A system timer counts whole milliseconds and may fire a fraction early: wait out the rest.
+                if (armed.ActAt > Now())
+                {
+                    Schedule(armed.ActAt);
                     return;
                 }
 
@@ -154,14 +160,23 @@ public sealed partial class DeadlineGuard : IAsyncDisposable
 
         if (age > order.Timeout)
         {
-            LogReleasedLate(order.Incarnation, age.TotalMilliseconds, order.Timeout.TotalMilliseconds);
+            LogReleasedLate(order.Incarnation, fire.Released.Count, age.TotalMilliseconds, order.Timeout.TotalMilliseconds);
         }
         else
         {
-            LogReleased(order.Incarnation, age.TotalMilliseconds, order.Timeout.TotalMilliseconds);
+            LogReleased(order.Incarnation, fire.Released.Count, age.TotalMilliseconds, order.Timeout.TotalMilliseconds);
         }
 
         Fired?.Invoke(fire);
+    }
+
+    /// <summary>Sets the one-shot timer for <paramref name="at"/>, rounded UP to the millisecond (timers count whole
+    /// milliseconds; rounding down would fire before the instant). Called under the gate.</summary>
+    private void Schedule(Instant at)
+    {
+        var due = at - Now();
+        var ticks = due <= TimeSpan.Zero ? 0 : ((due.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond) * TimeSpan.TicksPerMillisecond;
+        _timer.Change(TimeSpan.FromTicks(ticks), Timeout.InfiniteTimeSpan);
     }
 
     private GuardReply Reply() => new()
@@ -188,11 +203,11 @@ public sealed partial class DeadlineGuard : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Critical, Message = "Deadline of incarnation {Incarnation} passed (lease age {AgeMs} ms, T {TimeoutMs} ms): releasing this server's resources within {BudgetMs} ms")]
     private partial void LogFiring(long incarnation, double ageMs, double timeoutMs, double budgetMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Fence guard released incarnation {Incarnation}'s resources at lease age {AgeMs} ms (heartbeat timeout {TimeoutMs} ms)")]
-    private partial void LogReleased(long incarnation, double ageMs, double timeoutMs);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fence guard released incarnation {Incarnation}'s {Count} resources at lease age {AgeMs} ms (heartbeat timeout {TimeoutMs} ms)")]
+    private partial void LogReleased(long incarnation, int count, double ageMs, double timeoutMs);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Fence guard released incarnation {Incarnation}'s resources at lease age {AgeMs} ms, after the heartbeat timeout {TimeoutMs} ms")]
-    private partial void LogReleasedLate(long incarnation, double ageMs, double timeoutMs);
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Fence guard released incarnation {Incarnation}'s {Count} resources at lease age {AgeMs} ms, after the heartbeat timeout {TimeoutMs} ms")]
+    private partial void LogReleasedLate(long incarnation, int count, double ageMs, double timeoutMs);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Fence guard budget spent with {Resources} still held at lease age {AgeMs} ms: powering off")]
     private partial void LogEscalating(string resources, double ageMs);
