@@ -11,6 +11,10 @@ public sealed class LinuxDriverOptions
 
     public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
 
+    /// <summary>Checked right before every command that takes a resource (see <see cref="Shell.LeaseGate"/>).</summary>
+    /// <value>Default <see cref="Shell.LeaseGate.Open"/>: never refuses.</value>
+    public Shell.LeaseGate Gate { get; init; } = Shell.LeaseGate.Open;
+
     /// <summary>The agent's state folder for this server (created when missing).</summary>
     public required string StateDirectory { get; init; }
 }

@@ -227,6 +227,77 @@ public sealed partial class SystemCluster : IAsyncDisposable
             "--state-dir", state, "--system-actions", "test-host", "--test-host-power-file", PowerFile(server),
         ], new Dictionary<string, string> { ["DOTNET_NOLOGO"] = "1" }, Path.Combine(Root, $"agent-{server}.log"));
         _ = Task.Run(() => PowerSeamAsync(server, agent));
+        _ = Task.Run(() => TrackGuardAsync(server, agent));
+        if (_guardSeams.Add(server))
+        {
+            _ = Task.Run(() => GuardPowerSeamAsync(server));
+        }
+    }
+
+    private readonly HashSet<string> _guardSeams = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The server's state folder (the agent's and its fence guard's).</summary>
+    public string StateDirectory(string server) => Path.Combine(Root, "state-" + server);
+
+    /// <summary>The PID of the server's fence guard (clp-agent starts it; its lock file names it), or null.</summary>
+    public int? GuardPid(string server)
+    {
+        var (code, text) = Sh.RunAsync("cat", Path.Combine(StateDirectory(server), "fence-guard.lock")).GetAwaiter().GetResult();
+        return code == 0 && int.TryParse(text.Trim(), out var pid) && IsLive(pid) ? pid : null;
+    }
+
+    /// <summary>Exists and is not a zombie.</summary>
+    public static bool IsLive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..][0] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The guard is clp-agent's child, not the harness's: record its identity as soon as it runs, so a later
+    /// run sweeps it if this one dies (power off and the network's disposal kill it with every PID of the namespace).</summary>
+    private async Task TrackGuardAsync(string server, Process agent)
+    {
+        for (var i = 0; i < 600 && !_disposed && !agent.HasExited; i++)
+        {
+            if (GuardPid(server) is { } pid && Sh.Identity(pid) is { } identity)
+            {
+                Network.Record("pid " + identity);
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The guard's test-host power: it appends "poweroff fence-guard: ..." to the server's power file and
+    /// exits; the harness, watching the file, kills the server as for the agent's power off.</summary>
+    private async Task GuardPowerSeamAsync(string server)
+    {
+        var seen = 0;
+        while (!_disposed)
+        {
+            await Task.Delay(50);
+            var file = PowerFile(server);
+            if (!File.Exists(file))
+            {
+                continue;
+            }
+
+            var lines = await File.ReadAllLinesAsync(file);
+            var fresh = lines.Skip(seen).ToList();
+            seen = lines.Length;
+            if (fresh.Any(l => l.StartsWith("poweroff fence-guard:", StringComparison.Ordinal)) && !_disposed)
+            {
+                await KillServerAsync(server);
+            }
+        }
     }
 
     /// <summary>What the test host's power does when the agent asks for it through the seam.</summary>
@@ -408,10 +479,37 @@ public sealed partial class SystemCluster : IAsyncDisposable
     [System.Text.RegularExpressions.GeneratedRegex(@"Fence completed at lease age (?<age>[0-9.]+) ms(?:(?<late>, after the heartbeat timeout)| \(heartbeat timeout) (?<t>[0-9.]+) ms")]
     private static partial System.Text.RegularExpressions.Regex FenceLine();
 
-    /// <summary>The agent logs and the API log, for a failing test's message.</summary>
+    /// <summary>Every release of at least one resource the fence guards logged, as (server, lease age at completion, T,
+    /// late). A release with nothing to release (an arm that reached a guard after its deadline, e.g. while the guard
+    /// was still starting under load) releases nothing and is left out.</summary>
+    public IReadOnlyList<(string Server, double AgeMs, double TimeoutMs, bool Late)> GuardReleases()
+    {
+        var releases = new List<(string, double, double, bool)>();
+        foreach (var host in Network.Servers)
+        {
+            var file = Path.Combine(StateDirectory(host.Name), "fence-guard.log");
+            if (!File.Exists(file))
+            {
+                continue;
+            }
+
+            foreach (System.Text.RegularExpressions.Match m in GuardLine().Matches(File.ReadAllText(file)).Where(m => m.Groups["count"].Value != "0"))
+            {
+                releases.Add((host.Name, double.Parse(m.Groups["age"].Value, CultureInfo.InvariantCulture), double.Parse(m.Groups["t"].Value, CultureInfo.InvariantCulture), m.Groups["late"].Success));
+            }
+        }
+
+        return releases;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Fence guard released incarnation [0-9]+'s (?<count>[0-9]+) resources at lease age (?<age>[0-9.]+) ms(?:(?<late>, after the heartbeat timeout)| \(heartbeat timeout) (?<t>[0-9.]+) ms")]
+    private static partial System.Text.RegularExpressions.Regex GuardLine();
+
+    /// <summary>The agent logs, the fence guards' logs and the API log, for a failing test's message.</summary>
     public string Logs()
     {
-        var parts = Directory.GetFiles(Root, "*.log").Select(f => $"==== {Path.GetFileName(f)}\n{Tail(f)}");
+        var guardLogs = Network.Servers.Select(h => Path.Combine(StateDirectory(h.Name), "fence-guard.log")).Where(File.Exists);
+        var parts = Directory.GetFiles(Root, "*.log").Concat(guardLogs).Select(f => $"==== {Path.GetFileName(Path.GetDirectoryName(f))}/{Path.GetFileName(f)}\n{Tail(f)}");
         return string.Join("\n", parts);
     }
 

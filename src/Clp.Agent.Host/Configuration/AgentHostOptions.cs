@@ -23,6 +23,10 @@ public sealed class AgentHostOptions
     /// <summary>Set only with <see cref="SystemActionsKind.TestHost"/>.</summary>
     public string? TestHostPowerFile { get; init; }
 
+    /// <summary>Whether the agent runs (or connects to) this server's fence guard (DESIGN rule 11).</summary>
+    /// <value>Default true: clp-agent always runs the real Linux drivers.</value>
+    public bool FenceGuard { get; init; } = true;
+
     /// <summary>The lock file in <see cref="StateDirectory"/> that makes this the one agent of its server.</summary>
     public string LockFile => Path.Combine(StateDirectory, "agent.lock");
 }

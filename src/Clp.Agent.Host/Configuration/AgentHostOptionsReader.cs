@@ -24,6 +24,7 @@ public static class AgentHostOptionsReader
         var server = ReadName(configuration, AgentSetting.Server, hostName, errors);
         var key = ReadKey(configuration, errors);
         var (actions, powerFile) = ReadSystemActions(configuration, errors);
+        var fenceGuard = ReadSwitch(configuration, AgentSetting.FenceGuard, true, errors);
         var state = configuration[AgentSetting.StateDirectory.Key] is { Length: > 0 } dir ? Path.GetFullPath(dir) : Path.Combine(DefaultStateRoot, server ?? "");
         if (errors.Count == 0)
         {
@@ -44,6 +45,7 @@ public static class AgentHostOptionsReader
             StateDirectory = state,
             SystemActions = actions,
             TestHostPowerFile = powerFile,
+            FenceGuard = fenceGuard,
         };
     }
 
@@ -201,6 +203,22 @@ public static class AgentHostOptionsReader
             default:
                 errors.Add($"invalid system actions '{text}' ({AgentSetting.SystemActions.Names}): 'linux' or 'test-host' is expected");
                 return (SystemActionsKind.Linux, null);
+        }
+    }
+
+    private static bool ReadSwitch(IConfiguration configuration, AgentSetting setting, bool fallback, List<string> errors)
+    {
+        switch (configuration[setting.Key]?.Trim().ToLowerInvariant())
+        {
+            case null or "":
+                return fallback;
+            case "on" or "true" or "1":
+                return true;
+            case "off" or "false" or "0":
+                return false;
+            case var other:
+                errors.Add($"invalid value '{other}' for {setting.Names}: 'on' or 'off' is expected");
+                return fallback;
         }
     }
 

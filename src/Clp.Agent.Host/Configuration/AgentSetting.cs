@@ -15,7 +15,9 @@ public sealed record AgentSetting(string Key, string? Option, string Environment
     public static readonly AgentSetting SystemActions = new("SystemActions", "--system-actions", "CLP_SYSTEM_ACTIONS", "'linux' (default: real shutdown, reboot, power off; acts only as root) or 'test-host' (TEST SEAM for system tests, see below)");
     public static readonly AgentSetting TestHostPowerFile = new("TestHostPowerFile", "--test-host-power-file", "CLP_TEST_HOST_POWER_FILE", "test-host only: the file each system action is appended to as '<action> <reason>'; while it is set, 'linux' is refused");
 
-    public static IReadOnlyList<AgentSetting> All { get; } = [Config, ApiUrl, Cluster, Server, AgentKey, AgentKeyFile, StateDirectory, SystemActions, TestHostPowerFile];
+    public static readonly AgentSetting FenceGuard = new("FenceGuard", "--fence-guard", "CLP_FENCE_GUARD", "'on' (default) or 'off': run this server's fence guard (clp-fence-guard), which releases the resources at the lease deadline if this agent freezes or dies");
+
+    public static IReadOnlyList<AgentSetting> All { get; } = [Config, ApiUrl, Cluster, Server, AgentKey, AgentKeyFile, StateDirectory, SystemActions, TestHostPowerFile, FenceGuard];
 
     /// <summary>How a message names the setting: its option and environment variable.</summary>
     public string Names => Option is null ? EnvironmentVariable : $"{Option} or {EnvironmentVariable}";

@@ -1,10 +1,13 @@
 using Clp.Agent.Host.Configuration;
+using Clp.Agent.Host.Guard;
 using Clp.Agent.Leases;
 using Clp.Agent.Node;
 using Clp.Client;
 using Clp.Client.Watching;
 using Clp.Core.Drivers;
 using Clp.Drivers.Linux;
+using Clp.Drivers.Linux.Shell;
+using Clp.Policy.Time;
 using Microsoft.Extensions.Hosting;
 
 namespace Clp.Agent.Host.Hosting;
@@ -17,7 +20,10 @@ namespace Clp.Agent.Host.Hosting;
 /// renewing and exits 0. The
 /// controller fails the groups over once it judges the server down (T + M after the last renewal), so
 /// nothing this agent ran is left running unprotected by a lease. The host's stop token is ignored on
-/// purpose: a release cut short is worse than a late exit.</remarks>
+/// purpose: a release cut short is worse than a late exit.
+/// With the fence guard on (the default), every successful renewal arms this server's clp-fence-guard with the new
+/// fence deadline, a completed fence disarms it, and a clean stop ends it; the drivers' lease gate refuses any command
+/// that takes a resource once the lease is past T − F (a thawed agent's step in flight).</remarks>
 public sealed partial class AgentHostService(
     AgentHostOptions options,
     ISystemActions system,
@@ -27,11 +33,13 @@ public sealed partial class AgentHostService(
 {
     private ClpClient? _client;
     private AgentNode? _node;
+    private FenceGuardLink? _guard;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _client = ClpClient.Create(options.ApiUrl, options.AgentKey, time, watcherLogger: loggers.CreateLogger<ClpWatcher>());
-        var drivers = new LinuxDriverOptions { StateDirectory = options.StateDirectory, Time = time, Loggers = loggers };
+        var gate = new LeaseGate(() => _node?.Lease.CanStartStep(TimeSpan.Zero) == true ? null : "the lease is no longer fresh (age past T - F, or fenced)");
+        var drivers = new LinuxDriverOptions { StateDirectory = options.StateDirectory, Time = time, Loggers = loggers, Gate = gate };
         _node = new AgentNode(
             _client,
             new ApiLeaseEndpoint(_client, options.Cluster, options.Server),
@@ -42,7 +50,38 @@ public sealed partial class AgentHostService(
             time,
             loggers);
         LogStarting(options.Server, options.Cluster, options.ApiUrl.ToString(), options.StateDirectory, options.SystemActions.ToString(), Environment.ProcessId);
+        if (options.FenceGuard)
+        {
+            StartGuard(_node);
+        }
+        else
+        {
+            LogNoGuard(options.Server);
+        }
+
         await _node.StartAsync();
+    }
+
+    private void StartGuard(AgentNode node)
+    {
+        var guard = _guard = new FenceGuardLink(GuardLaunch.For(options), time, loggers.CreateLogger<FenceGuardLink>());
+        node.Lease.Renewed += sent => ArmGuard(node, guard, sent);
+        node.Lease.Fenced += fence => guard.Disarm($"the agent fenced itself: {fence.Reason}");
+
+        // The guard released this incarnation's resources while the agent could not (it was frozen): whatever the agent
+        // believes runs does not; fence (a no-op release) and rejoin, so the controller re-issues the placement afresh.
+        guard.GuardReleased += fire => _ = node.Lease.FenceNowAsync($"the fence guard released incarnation {fire.Incarnation}'s resources at lease age {fire.LeaseAgeMs:F0} ms");
+        guard.Start();
+    }
+
+    private void ArmGuard(AgentNode node, FenceGuardLink guard, Instant sent)
+    {
+        if (node.Lease.Timing is not { } timing || node.Lease.Grant is not { } grant)
+        {
+            return;
+        }
+
+        guard.Arm(grant.Incarnation, timing.FenceAt(sent), timing.FenceBudget, timing.Timeout, GuardResources.From(node.View, options.Server));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -55,12 +94,24 @@ public sealed partial class AgentHostService(
         var started = time.GetTimestamp();
         LogLeaving(options.Server);
         await _node.LeaveAsync($"clp-agent of server {options.Server} stopping (SIGTERM or stop requested)");
+        if (_guard is not null)
+        {
+            // Everything is released and renewal has stopped: nothing is left for the guard to protect.
+            await _guard.ExitAsync($"clp-agent of server {options.Server} left cleanly");
+        }
+
         LogLeft(options.Server, time.GetElapsedTime(started).TotalMilliseconds);
         await DisposeAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (_guard is not null)
+        {
+            await _guard.DisposeAsync();
+            _guard = null;
+        }
+
         if (_node is not null)
         {
             await _node.DisposeAsync();
@@ -73,6 +124,9 @@ public sealed partial class AgentHostService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "clp-agent of server {Server} in cluster {Cluster} starting (API {ApiUrl}, state {StateDirectory}, system actions {SystemActions}, pid {Pid})")]
     private partial void LogStarting(string server, string cluster, string apiUrl, string stateDirectory, string systemActions, int pid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The fence guard is off (--fence-guard off) for server {Server}: a frozen or crashed agent leaves its resources running")]
+    private partial void LogNoGuard(string server);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: server {Server} stops renewing its lease and releases its groups through the fence path")]
     private partial void LogLeaving(string server);

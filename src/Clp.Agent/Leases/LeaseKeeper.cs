@@ -12,7 +12,8 @@ namespace Clp.Agent.Leases;
 /// <remarks>The lease age is measured from when the agent SENT the last renewal that succeeded, on this
 /// process's monotonic clock: a slow answer makes the lease look older, never younger (it errs safe).
 /// Failure mode operators must know: if the process is frozen (SIGSTOP, a long pause) the timer cannot
-/// fire either; the fence guard process (a later issue) covers that.</remarks>
+/// fire either; the fence guard process (clp-fence-guard, armed by the clp-agent host from <see cref="Renewed"/>)
+/// covers that.</remarks>
 public sealed partial class LeaseKeeper : IAsyncDisposable
 {
     private readonly ILeaseEndpoint _endpoint;
@@ -44,8 +45,21 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
         _fenceTimer = time.CreateTimer(_ => _ = FenceFromTimerAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>Raised after each successful join or renewal with its send instant (tests observe with it).</summary>
-    internal event Action<Instant>? Renewed;
+    /// <summary>Raised after each successful join or renewal with its send instant (tests observe with it; the
+    /// clp-agent host tells its fence guard the new deadline, <see cref="Timing"/>'s <c>FenceAt</c> of it).</summary>
+    public event Action<Instant>? Renewed;
+
+    /// <summary>The lease timing (T, F) of the last success, or null before the first one.</summary>
+    public LeaseTiming? Timing
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _timing;
+            }
+        }
+    }
 
     /// <summary>Raised after each renewal carrying relayed tokens, with what the API did with them.</summary>
     public event Action<IReadOnlyList<Clp.Core.Model.RelayedRenewalResult>>? RelayResults;

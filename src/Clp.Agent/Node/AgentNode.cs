@@ -113,6 +113,9 @@ public sealed partial class AgentNode : IAsyncDisposable
 
     internal Fencer Fencer { get; }
 
+    /// <summary>The cluster as this agent last saw it (the clp-agent host sends its resources to the fence guard).</summary>
+    public ClusterView View => _view.Current;
+
     public async Task StartAsync()
     {
         _scheduler = await MonitorScheduler.StartAsync();

@@ -46,6 +46,7 @@ public sealed partial class ApplicationDriver(LinuxDriverOptions options) : IRes
         await StopRecordedAsync(context, pidFile, cancellationToken);
         var shell = Shell(context, context.RequiredString("startCommand"));
         var from = FileNames.Length(shell.LogPath);
+        options.Gate.Check($"appli {context.Resource}", "startCommand");
         using var process = shell.Start($"appli {context.Resource} startCommand");
         try
         {
@@ -168,6 +169,11 @@ public sealed partial class ApplicationDriver(LinuxDriverOptions options) : IRes
 
         if (context.OptionalString(parameter) is { Length: > 0 } command)
         {
+            if (start)
+            {
+                options.Gate.Check($"appli {context.Resource}", parameter);
+            }
+
             var (code, output) = await Shell(context, command).RunAsync($"appli {context.Resource} {parameter}", null, options.Time, cancellationToken);
             if (code != 0)
             {

@@ -58,6 +58,8 @@ public sealed partial class DiskDriver(LinuxDriverOptions options) : IResourceDr
         var fsType = context.OptionalString("fsType") ?? "ext4";
         if (context.Boolean("fsck", true))
         {
+            // fsck repairs the file system: never on a disk another server may have mounted meanwhile.
+            options.Gate.Check($"sd {context.Resource}", $"fsck {device.Given}");
             await CheckAsync(context, device.Given, fsType, cancellationToken);
         }
 
@@ -68,6 +70,7 @@ public sealed partial class DiskDriver(LinuxDriverOptions options) : IResourceDr
             arguments.AddRange(["-o", mountOptions]);
         }
 
+        options.Gate.Check($"sd {context.Resource}", $"mount {device.Given} {mountPoint}");
         var result = await Command.RunAsync("mount", [.. arguments, device.Given, mountPoint], cancellationToken);
         if (!result.Succeeded)
         {

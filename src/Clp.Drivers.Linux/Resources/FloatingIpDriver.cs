@@ -49,6 +49,7 @@ public sealed partial class FloatingIpDriver(LinuxDriverOptions options) : IReso
             }
         }
 
+        options.Gate.Check($"fip {context.Resource}", $"ip addr add {ip}/{place.PrefixLength} dev {place.Interface}");
         var result = await Command.RunAsync("ip", ["addr", "add", $"{ip}/{place.PrefixLength}", "dev", place.Interface], cancellationToken);
         if (!result.Succeeded)
         {
@@ -95,6 +96,9 @@ public sealed partial class FloatingIpDriver(LinuxDriverOptions options) : IReso
         }
 
         var arping = await _arping;
+
+        // A gratuitous ARP moves the address's traffic here: not under a lease that is no longer fresh.
+        options.Gate.Check($"fip {context.Resource}", $"arping (gratuitous) {ip} on {device}");
         var problem = arping is null ? "arping is not installed" : await arping.AnnounceAsync(device, ip, count, cancellationToken);
         if (problem is not null)
         {

@@ -53,6 +53,11 @@ public sealed class ScriptDriver(LinuxDriverOptions options) : IResourceDriver
                 User: null,
                 WorkingDirectory: null,
                 Environment(context));
+            if (start)
+            {
+                options.Gate.Check($"script {context.Resource}", parameter);
+            }
+
             var (code, output) = await shell.RunAsync($"script {context.Resource} {parameter}", timeout, options.Time, cancellationToken);
             if (code != 0)
             {

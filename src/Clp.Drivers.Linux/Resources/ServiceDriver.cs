@@ -12,14 +12,18 @@ namespace Clp.Drivers.Linux.Resources;
 public sealed class ServiceDriver : IResourceDriver
 {
     private readonly Func<(bool Can, string Reason)> _platform;
+    private readonly LeaseGate _gate;
 
     public ServiceDriver(LinuxDriverOptions options)
-        : this(() => (LinuxPlatform.CanRunService(out var reason), reason))
+        : this(() => (LinuxPlatform.CanRunService(out var reason), reason), options.Gate)
     {
-        _ = options;
     }
 
-    internal ServiceDriver(Func<(bool Can, string Reason)> platform) => _platform = platform;
+    internal ServiceDriver(Func<(bool Can, string Reason)> platform, LeaseGate? gate = null)
+    {
+        _platform = platform;
+        _gate = gate ?? LeaseGate.Open;
+    }
 
     public string Type => "service";
 
@@ -36,6 +40,7 @@ public sealed class ServiceDriver : IResourceDriver
             return;
         }
 
+        _gate.Check($"service {context.Resource}", $"systemctl start {unit}");
         var result = await Command.RunAsync("systemctl", ["start", unit], cancellationToken);
         if (!result.Succeeded)
         {
