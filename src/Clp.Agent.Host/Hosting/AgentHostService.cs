@@ -1,7 +1,11 @@
 using Clp.Agent.Host.Configuration;
 using Clp.Agent.Host.Guard;
 using Clp.Agent.Leases;
+using Clp.Agent.Heartbeats;
 using Clp.Agent.Node;
+using Clp.Agent.Partitions;
+using Clp.Core.Model;
+using Clp.Drivers.Linux.Monitors;
 using Clp.Client;
 using Clp.Client.Watching;
 using Clp.Core.Drivers;
@@ -48,7 +52,12 @@ public sealed partial class AgentHostService(
             LinuxDrivers.MonitorProbes(drivers),
             system,
             time,
-            loggers);
+            loggers,
+            new AgentNetwork(new UdpHeartbeatTransport(loggers.CreateLogger<UdpHeartbeatTransport>()), new Dictionary<NpResolverType, NpCheck>
+            {
+                [NpResolverType.Ping] = (resolver, ct) => NpChecks.PingAsync(resolver.Targets ?? [], ct),
+                [NpResolverType.Http] = (resolver, ct) => NpChecks.HeadAsync(new Uri(resolver.Url!), ct),
+            }));
         LogStarting(options.Server, options.Cluster, options.ApiUrl.ToString(), options.StateDirectory, options.SystemActions.ToString(), Environment.ProcessId);
         if (options.FenceGuard)
         {
@@ -68,6 +77,10 @@ public sealed partial class AgentHostService(
         node.Lease.Renewed += sent => ArmGuard(node, guard, sent);
         node.Lease.Fenced += fence => guard.Disarm($"the agent fenced itself: {fence.Reason}");
 
+        // While the fence is deferred (docs/partition-safety.md, section 4) the guard's deadline moves with each
+        // re-check: if the agent freezes meanwhile, the guard releases one re-check later.
+        node.Lease.Deferred += until => ArmGuardUntil(node, guard, until);
+
         // The guard released this incarnation's resources while the agent could not (it was frozen): whatever the agent
         // believes runs does not; fence (a no-op release) and rejoin, so the controller re-issues the placement afresh.
         guard.GuardReleased += fire => _ = node.Lease.FenceNowAsync($"the fence guard released incarnation {fire.Incarnation}'s resources at lease age {fire.LeaseAgeMs:F0} ms");
@@ -82,6 +95,16 @@ public sealed partial class AgentHostService(
         }
 
         guard.Arm(grant.Incarnation, timing.FenceAt(sent), timing.FenceBudget, timing.Timeout, GuardResources.From(node.View, options.Server));
+    }
+
+    private void ArmGuardUntil(AgentNode node, FenceGuardLink guard, Instant until)
+    {
+        if (node.Lease.Timing is not { } timing || node.Lease.Grant is not { } grant)
+        {
+            return;
+        }
+
+        guard.Arm(grant.Incarnation, until, timing.FenceBudget, timing.Timeout, GuardResources.From(node.View, options.Server));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
