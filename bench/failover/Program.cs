@@ -1,7 +1,8 @@
 // The failover benchmark (not a test): a real 3-server CLP cluster in network namespaces (the system tier's
 // harness), a client probing every 10 ms from its own namespace, and DESIGN tier 4's server death of the
 // active server; also planned moves. Prints each run, the application's cold start, the agents' RSS, and
-// last one line per figure. Needs root. RUNS (default 10), HEARTBEAT_TIMEOUT_MS (default 1000).
+// last one line per figure. Needs root. RUNS (default 10), HEARTBEAT_TIMEOUT_MS (default 1000), PARTS (default all:
+// a comma-separated subset of ip-failover, ip-move, rss, app, to measure one figure while working on it).
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -13,23 +14,38 @@ using Clp.SystemTier.Tests;
 var runs = int.TryParse(Environment.GetEnvironmentVariable("RUNS"), out var r) && r > 0 ? r : 10;
 var timeoutMs = int.TryParse(Environment.GetEnvironmentVariable("HEARTBEAT_TIMEOUT_MS"), out var t) && t > 0 ? t : 1000;
 var intervalMs = Math.Max(100, timeoutMs / 3);
+var parts = (Environment.GetEnvironmentVariable("PARTS") is { Length: > 0 } p ? p : "ip-failover,ip-move,rss,app")
+    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
 var figures = new List<string>();
 Console.WriteLine($"failover benchmark: RUNS={runs} heartbeat interval {intervalMs} ms, timeout {timeoutMs} ms, probe every 10 ms");
 
-await using (var ip = await SystemCluster.CreateAsync(intervalMs, timeoutMs, withDisk: false, withApp: false))
+if (parts.Overlaps(["ip-failover", "ip-move", "rss"]))
 {
+    await using var ip = await SystemCluster.CreateAsync(intervalMs, timeoutMs, withDisk: false, withApp: false);
     ip.StartAgents();
     await ip.WaitForHolderAsync();
     var probe = new IcmpProber(ip.ClientSockets, IPAddress.Parse(ip.FloatingIp));
-    figures.Add(await Bench.FailoversAsync(ip, probe, "ip", runs, intervalMs, timeoutMs));
-    figures.Add(await Bench.MovesAsync(ip, probe, "ip", runs, intervalMs, timeoutMs));
+    if (parts.Contains("ip-failover"))
+    {
+        figures.Add(await Bench.FailoversAsync(ip, probe, "ip", runs, intervalMs, timeoutMs));
+    }
+
+    if (parts.Contains("ip-move"))
+    {
+        figures.Add(await Bench.MovesAsync(ip, probe, "ip", runs, intervalMs, timeoutMs));
+    }
+
     await probe.DisposeAsync();
-    Bench.PrintRss(ip, "ip group, no monitors");
-    figures.Add(await Bench.MonitorRssAsync(ip));
+    if (parts.Contains("rss"))
+    {
+        Bench.PrintRss(ip, "ip group, no monitors");
+        figures.Add(await Bench.MonitorRssAsync(ip));
+    }
 }
 
-await using (var app = await SystemCluster.CreateAsync(intervalMs, timeoutMs))
+if (parts.Contains("app"))
 {
+    await using var app = await SystemCluster.CreateAsync(intervalMs, timeoutMs);
     Console.WriteLine($"application cold start: {await Bench.ColdStartAsync(app):0} ms (python3 HTTP server, start to first answer, median of 5)");
     app.StartAgents();
     await app.WaitForHolderAsync();

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 
 // clp-agent: the CLP agent of one server (see --help). Settings first (exit 2), then the one-agent lock
 // (exit 3), then the generic host; SIGTERM releases the groups through the fence path and exits 0.
+MallocArenas.Apply(Environment.GetEnvironmentVariable);
 if (Usage.TryAnswer(args, Console.Out))
 {
     return ExitCodes.Ok;

@@ -19,6 +19,21 @@ public sealed class AgentProcessTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Agent_StartedPlainly_RunsWithoutTheWriteXorExecuteDoubleMapping()
+    {
+        // The memory settings live in clp-agent.runtimeconfig.json, so they apply without any environment: with
+        // W^X on, the runtime maps its code through /memfd:doublemapper (docs/architecture.md "clp-agent").
+        var (cluster, server, key) = await api.NewServerAsync();
+        using var run = new AgentRun();
+        await using var agent = run.Start(api.Address, cluster, server, key);
+        await api.WaitOnlineAsync(cluster, server, "the agent to join", JoinBound);
+
+        var maps = await File.ReadAllTextAsync($"/proc/{agent.Pid}/maps");
+
+        Assert.DoesNotContain("doublemapper", maps, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SecondAgent_ForSameServer_ExitsThree_AndAfterSigkill_ANewAgentJoins()
     {
         var (cluster, server, key) = await api.NewServerAsync();

@@ -8,7 +8,10 @@ namespace Clp.Agent.Monitoring;
 /// <summary>Runs each monitor on its interval as a Quartz.NET job: a thin adapter whose job only calls the
 /// monitor's run delegate (the logic is in <see cref="MonitorRunner"/>). A monitor never overlaps itself
 /// (<c>DisallowConcurrentExecution</c>); a run that overshoots its interval delays the next one instead.</summary>
-/// <remarks>Quartz runs on real time (its own clock); tests of this adapter use short intervals and bounded waits.</remarks>
+/// <remarks>Quartz runs on real time (its own clock); tests of this adapter use short intervals and bounded waits.
+/// Quartz logs through the host's <see cref="ILoggerFactory"/> when one is given: without it, Quartz's LibLog
+/// finds Serilog by reflection and compiles expression trees for it, loading System.Linq.Expressions (about
+/// 2 MB of each agent's memory) for nothing.</remarks>
 public sealed class MonitorScheduler : IAsyncDisposable
 {
     internal const string RegistryKey = "clp.monitor-runs";
@@ -25,8 +28,14 @@ public sealed class MonitorScheduler : IAsyncDisposable
     /// <summary>The monitors scheduled now.</summary>
     public IReadOnlyCollection<string> Scheduled => [.. _runs.Keys];
 
-    public static async Task<MonitorScheduler> StartAsync(int maxConcurrency = 8, CancellationToken cancellationToken = default)
+    public static async Task<MonitorScheduler> StartAsync(int maxConcurrency = 8, ILoggerFactory? loggers = null, CancellationToken cancellationToken = default)
     {
+        if (loggers is not null)
+        {
+            // Process-wide in Quartz; every scheduler of a process logs through the same host.
+            Quartz.Logging.LogContext.SetCurrentLogProvider(loggers);
+        }
+
         var properties = new NameValueCollection
         {
             ["quartz.scheduler.instanceName"] = $"clp-monitors-{Guid.NewGuid():N}",

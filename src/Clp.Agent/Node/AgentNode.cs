@@ -118,7 +118,7 @@ public sealed partial class AgentNode : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        _scheduler = await MonitorScheduler.StartAsync();
+        _scheduler = await MonitorScheduler.StartAsync(loggers: _loggers);
         Lease.Renewed += _ => Wake();
         _leaseLoop = Task.Run(() => Lease.RunAsync(_leaseStop.Token));
         _loops.Add(Task.Run(() => WatchAsync(_stop.Token)));

@@ -10,7 +10,7 @@ namespace Clp.Drivers.Linux.Tests.Resources;
 /// rest of the network; which namespace holds an address is read with <c>ip -n NS</c> by the test.</summary>
 public sealed partial class FloatingIpDriverTests
 {
-    [SystemFact("arping")]
+    [SystemFact]
     public async Task Activate_AddressAnsweredByAnotherHost_FailsFast_ThenSucceedsAndAnnouncesOnceFree()
     {
         await using var net = await TestNet.CreateAsync();
@@ -60,7 +60,7 @@ public sealed partial class FloatingIpDriverTests
         }
     }
 
-    [SystemFact("arping")]
+    [SystemFact]
     public async Task Activate_OnNamedInterfaceWithoutConflictCheck_AddsAddress_AndProbeFollowsExternalRemoval()
     {
         await using var net = await TestNet.CreateAsync();

@@ -52,12 +52,4 @@ public class FloatingIpPlacementTests
         var e = Assert.Throws<DriverException>(() => FloatingIpPlacement.Choose(Table, IPAddress.Parse("192.168.10.200"), "eth1"));
         Assert.Contains("already on device eth0", e.Message);
     }
-
-    [Theory]
-    [InlineData("arping from iputils 20240117", "Iputils")]
-    [InlineData("ARPing 2.23, by Thomas Habets <thomas@habets.se>\nusage: arping", "Habets")]
-    public void ArpingFlavour_IsToldFromTheBanner(string banner, string flavour)
-    {
-        Assert.Equal(flavour, Arping.FlavourOf(banner).ToString());
-    }
 }
