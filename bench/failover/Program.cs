@@ -81,6 +81,10 @@ internal static class Bench
             Console.WriteLine($"failover run {i} group={group}: {before} died, {after} answers; client-seen outage {outage:0} ms ({probe.LastAnswer ?? after})");
             await cluster.PowerOnServerAsync(before);
             await cluster.WaitOnlineAsync(before);
+
+            // The rejoined server settles (2 T, docs/partition-safety.md section 6) before the next death: until
+            // then the controller may not count it, and the quorum for the next failover could be short.
+            await Task.Delay(TimeSpan.FromMilliseconds((2 * timeoutMs) + intervalMs));
         }
 
         return Figure("failover_outage_ms", group, outages, intervalMs, timeoutMs);

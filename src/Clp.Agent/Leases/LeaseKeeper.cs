@@ -81,8 +81,8 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
     }
 
     /// <summary>Whether a deferring side may count this server (docs/partition-safety.md, section 6): the
-    /// API counts its vote until its newest vote token's issue + 2 I, and it received that token no earlier
-    /// than its issue, so once 2 I have passed since it received its newest token, the API counts it no more.</summary>
+    /// API counts its vote until its newest vote token's issue + 3 I, and it received that token no earlier
+    /// than its issue, so once 3 I have passed since it received its newest token, the API counts it no more.</summary>
     public bool Countable
     {
         get
@@ -90,7 +90,7 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
             lock (_gate)
             {
                 var interval = _timing?.Interval ?? _grant?.Interval;
-                return _voteReceivedAt is not { } received || interval is not { } i || Now() - received >= i + i;
+                return _voteReceivedAt is not { } received || interval is not { } i || Now() - received >= i * LeaseTiming.VoteValidityIntervals;
             }
         }
     }

@@ -116,7 +116,8 @@ public sealed class LeaseRegistry([FromKeyedServices(ClpClocks.Controller)] Time
         {
             // First sight: the agent received this token after its previous one. If that one had expired
             // here before now, the agent may have let a deferring side count it in between.
-            if (entry.LastTokenSeen == 0 || !entry.Issued.TryGetValue(entry.LastTokenSeen, out var previous) || now > previous + validity)
+            // (The first token came with the acquire, which started the streak.)
+            if (entry.LastTokenSeen != 0 && (!entry.Issued.TryGetValue(entry.LastTokenSeen, out var previous) || now > previous + validity))
             {
                 entry.LiveSince = now;
             }

@@ -171,9 +171,10 @@ public sealed partial class NodeLeaseService(IResourceStore store, LeaseRegistry
         return result;
     }
 
-    /// <summary>How long a vote token counts after its issue: two heartbeat intervals (an agent renews every
-    /// interval, so a live agent's vote never lapses), the same on both sides of the protocol.</summary>
-    public static TimeSpan VoteValidity(int intervalMs) => TimeSpan.FromMilliseconds(2L * Math.Max(1, intervalMs));
+    /// <summary>How long a vote token counts after its issue: three heartbeat intervals, the same on both
+    /// sides of the protocol. An agent renews every interval and sends back the token of the previous answer,
+    /// so a token is first seen about two intervals after the one before it was issued: one interval of slack.</summary>
+    public static TimeSpan VoteValidity(int intervalMs) => TimeSpan.FromMilliseconds(Policy.Leases.LeaseTiming.VoteValidityIntervals * (long)Math.Max(1, intervalMs));
 
     /// <summary>The heartbeat of a cluster from its stored status (the controller keeps the registry's
     /// copy current; this is the fallback before it has reconciled the cluster).</summary>

@@ -26,6 +26,11 @@ namespace Clp.Policy.Leases;
 /// </remarks>
 public sealed record LeaseTiming
 {
+    /// <summary>How many heartbeat intervals a vote token counts for after the API issued it
+    /// (docs/partition-safety.md, section 6); the agent counts itself countable by a deferring side only
+    /// this long after it received its newest token.</summary>
+    public const int VoteValidityIntervals = 3;
+
     /// <summary>The floor of the down margin M.</summary>
     public static readonly TimeSpan MinMargin = TimeSpan.FromMilliseconds(200);
 
