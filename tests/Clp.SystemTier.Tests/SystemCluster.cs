@@ -505,6 +505,14 @@ public sealed partial class SystemCluster : IAsyncDisposable
     [System.Text.RegularExpressions.GeneratedRegex(@"Fence guard released incarnation [0-9]+'s (?<count>[0-9]+) resources at lease age (?<age>[0-9.]+) ms(?:(?<late>, after the heartbeat timeout)| \(heartbeat timeout) (?<t>[0-9.]+) ms")]
     private static partial System.Text.RegularExpressions.Regex GuardLine();
 
+    /// <summary>The agents' log lines containing <paramref name="text"/>, prefixed with the server.</summary>
+    public IReadOnlyList<string> LogLines(string text) =>
+    [
+        .. Directory.GetFiles(Root, "agent-*.log").SelectMany(f => File.ReadAllLines(f)
+            .Where(l => l.Contains(text, StringComparison.Ordinal))
+            .Select(l => Path.GetFileNameWithoutExtension(f)["agent-".Length..] + ": " + l)),
+    ];
+
     /// <summary>The agent logs, the fence guards' logs and the API log, for a failing test's message.</summary>
     public string Logs()
     {

@@ -73,6 +73,22 @@ public sealed class TestHost
         }
     }
 
+    /// <summary>Drops every packet this host sends to <paramref name="address"/> (nftables in its namespace):
+    /// the host is cut from that one address, everything else works.</summary>
+    public async Task BlockAsync(string address)
+    {
+        await Sh.RunAsync("ip", "netns", "exec", Namespace, "nft", "add", "table", "inet", "clp_test");
+        await Sh.RunAsync("ip", "netns", "exec", Namespace, "nft", "add", "chain", "inet", "clp_test", "out", "{", "type", "filter", "hook", "output", "priority", "0", ";", "}");
+        var (code, text) = await Sh.RunAsync("ip", "netns", "exec", Namespace, "nft", "add", "rule", "inet", "clp_test", "out", "ip", "daddr", address, "drop");
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"nft could not block {address} in {Namespace}: {text}");
+        }
+    }
+
+    /// <summary>Removes what <see cref="BlockAsync"/> added.</summary>
+    public Task UnblockAsync() => Sh.RunAsync("ip", "netns", "exec", Namespace, "nft", "delete", "table", "inet", "clp_test");
+
     /// <summary>Cuts one link (both directions) at the switch, or heals it.</summary>
     public Task SetLinkAsync(int index, bool up) => Sh.Ip("-n", _network.Switch, "link", "set", Links[index].SwitchSide, up ? "up" : "down");
 
