@@ -86,6 +86,8 @@ public sealed partial class ControllerService
             state.RatioUntil = outcome.RatioUntil;
             state.Judge = outcome.Judge;
             state.JudgedServers = outcome.JudgedServers;
+            state.Held.Clear();
+            state.Held.UnionWith(outcome.Held);
         }
 
         state.RecheckTimer?.ArmAt(outcome.RecheckAt);

@@ -87,10 +87,9 @@ public sealed class DownJudgementTests : IDisposable
         // s1 falls silent at once: past T + M, s2 and s3 have renewed for less than 2 T since they joined. A
         // deferring s1 might still count them as lease-less peers: it is held, not judged down.
         await _factory.AdvanceAsync(Limit + TimeSpan.FromMilliseconds(500), s2, s3);
+        await WaitEventAsync(cluster, ControllerEvents.ServerUnreachable);
         Assert.False(await RevokedAsync(cluster, "s1"));
         Assert.Equal("s1", (await GroupAsync(cluster, "g1")).Current());
-        var history = await _factory.Store.HistoryAsync(cluster, 0);
-        Assert.Contains(history, e => e.Object.Key.Kind == "Event" && JsonNode.Parse(e.Object.Json)!["spec"]!["eventId"]!.GetValue<int>() == ControllerEvents.ServerUnreachable);
 
         // Once they settled (2 T after they joined), the re-check judges s1 down and g1 fails over.
         await _factory.AdvanceAsync(joined + Settle - _factory.Now + TimeSpan.FromMilliseconds(500), s2, s3);
@@ -115,12 +114,13 @@ public sealed class DownJudgementTests : IDisposable
         // s1 (master) and s2 fall silent together: they may be one side deferring its fence (2 of 4 votes
         // with the master) while s3 with the API has 2 of 4 without it. Nobody is judged down.
         await _factory.AdvanceAsync(Limit * 3, s3);
+        await WaitEventAsync(cluster, ControllerEvents.ServerUnreachable);
         Assert.False(await RevokedAsync(cluster, "s1"));
         Assert.False(await RevokedAsync(cluster, "s2"));
         Assert.Equal("s1", (await GroupAsync(cluster, "g1")).Current());
 
         // s2 comes back and settles: s2 and s3 with the API hold 3 of 4 votes; s1 is judged down.
-        await _factory.AdvanceAsync(Settle + TimeSpan.FromMilliseconds(1500), s2, s3);
+        await _factory.AdvanceAsync(Settle + TimeSpan.FromSeconds(5), s2, s3);
         await _factory.Store.WaitGroupAsync(cluster, "g1", g => g.Current() is "s2" or "s3", "g1 failed over once s2 settled");
         Assert.True(await RevokedAsync(cluster, "s1"));
     }
@@ -151,6 +151,25 @@ public sealed class DownJudgementTests : IDisposable
     }
 
     private const string PlacementReasonsStartup = "Startup";
+
+    /// <summary>Waits (bounded) until the controller wrote an event with <paramref name="id"/>.</summary>
+    private async Task WaitEventAsync(string cluster, int id)
+    {
+        List<JsonNode> events = [];
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!deadline.IsCancellationRequested)
+        {
+            events = [.. (await _factory.Store.HistoryAsync(cluster, 0)).Where(e => e.Object.Key.Kind == "Event").Select(e => JsonNode.Parse(e.Object.Json)!["spec"]!)];
+            if (events.Any(e => e["eventId"]!.GetValue<int>() == id))
+            {
+                return;
+            }
+
+            await Task.Delay(50, CancellationToken.None);
+        }
+
+        Assert.Fail($"no event {id} within 30 s among: " + string.Join(" | ", events.Select(e => $"{e["eventId"]} {e["message"]}")));
+    }
 
     private async Task<JsonNode> GroupAsync(string cluster, string name) =>
         JsonNode.Parse((await _factory.Store.GetAsync(new ObjectKey(Kinds.Group.Kind, cluster.ToLowerInvariant(), name)))!.Json)!;

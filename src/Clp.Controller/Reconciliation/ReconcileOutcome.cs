@@ -25,6 +25,9 @@ internal sealed record ReconcileOutcome
 
     public IReadOnlyList<string> JudgedServers { get; init; } = [];
 
+    /// <summary>The silent servers held for want of a quorum (reported once each).</summary>
+    public IReadOnlySet<string> Held { get; init; } = new HashSet<string>();
+
     /// <summary>When time alone changes a decision (startup sync end, timeout ratio end).</summary>
     public Instant? RecheckAt { get; init; }
 

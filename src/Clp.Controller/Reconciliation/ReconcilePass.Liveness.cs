@@ -110,6 +110,10 @@ internal sealed partial class ReconcilePass
 
     private string? _quorumReason;
 
+    /// <summary>The silent servers this pass holds (the state learns them only once the pass committed, so
+    /// the event of a pass that did not commit is written again).</summary>
+    private readonly HashSet<string> _held = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The next instant a live server becomes settled (when a held server may be judged again).</summary>
     private Instant? _settlesAt;
 
@@ -205,7 +209,8 @@ internal sealed partial class ReconcilePass
     {
         // Again when the next live server settles, and every interval anyway (what peers report changes).
         _recheckAt = Min(Min(_recheckAt, _settlesAt), _now + TimeSpan.FromMilliseconds(Math.Max(100, _objects.Cluster.Value.Spec.Heartbeat?.IntervalMs ?? 3000)));
-        if (_state.Held.Add(server.Metadata.Name))
+        _held.Add(server.Metadata.Name);
+        if (!_state.Held.Contains(server.Metadata.Name))
         {
             Plan.Event(ControllerEvents.ServerUnreachable, EventSeverity.Warning,
                 $"Server {server.Metadata.Name} is silent but not judged down: {reason}; it keeps its groups and receives none",
@@ -216,7 +221,6 @@ internal sealed partial class ReconcilePass
 
     private void RevokeLease(Loaded<Lease> lease, Server server, Instant? lastReceived, TimeSpan? limit, string? quorum)
     {
-        _state.Held.Remove(server.Metadata.Name);
         var status = Clone(lease.Value.Status ?? new LeaseStatus());
         status.Revoked = true;
         status.RevokeTime = _wall;

@@ -99,6 +99,7 @@ internal sealed partial class ReconcilePass
             Heartbeat = new ClusterHeartbeat(heartbeat.IntervalMs, (int)Math.Min(int.MaxValue, (long)heartbeat.TimeoutMs * ratio), ratio),
             Judge = _judge,
             JudgedServers = _judged,
+            Held = _held,
             RecheckAt = Min(Min(result.RecheckAt, _ratioEnd), _recheckAt),
             StartedAt = _status.Phase == ClusterPhases.Starting ? _startedAt : null,
             CountingFrom = _countingFrom,
