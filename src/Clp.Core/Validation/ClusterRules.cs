@@ -69,6 +69,18 @@ internal static class ClusterRules
             {
                 context.Add($"{field}.witnessUrl", "not-allowed", $"{field}.witnessUrl is only for Witness interconnects");
             }
+
+            if (ic.Type == InterconnectType.Bmc)
+            {
+                context.Add($"{field}.type", "unsupported-type",
+                    $"{field}.type Bmc: no server of this cluster can reach a BMC (CLP has no BMC heartbeat driver yet); use Lan interconnects, the API is the witness");
+            }
+
+            if (ic.Port is { } port && (ic.Type != InterconnectType.Lan || port is < 1 or > 65535))
+            {
+                context.Add($"{field}.port", ic.Type != InterconnectType.Lan ? "not-allowed" : "range",
+                    ic.Type != InterconnectType.Lan ? $"{field}.port is only for Lan interconnects" : $"{field}.port must be between 1 and 65535");
+            }
         }
 
         if (!interconnects.Any(i => i.Type == InterconnectType.Lan))
