@@ -19,18 +19,7 @@ internal static partial class GuardProcesses
     public static bool IsGuard(int pid) => IsLive(pid) && Cmdline(pid).Contains("clp-fence-guard", StringComparison.Ordinal);
 
     /// <summary>Exists and is not a zombie.</summary>
-    public static bool IsLive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..][0] != 'Z';
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
+    public static bool IsLive(int pid) => Clp.Tests.Shared.Proc.IsLive(pid);
 
     public static void Kill(int? pid)
     {

@@ -73,15 +73,7 @@ public sealed class DownJudgementTests : IDisposable
     [Fact]
     public async Task SilentServer_IsHeld_UntilTheOthersHaveRenewedForTheSettleTime_ThenFailsOver()
     {
-        var admin = _factory.Client();
-        var cluster = await admin.ClusterAsync(servers: 3, groups: ["g1"]);
-        var s1 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s1");
-        var s2 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s2");
-        var s3 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s3");
-        await s1.AcquireAsync(1);
-        await s2.AcquireAsync(1);
-        await s3.AcquireAsync(1);
-        await _factory.Store.WaitGroupAsync(cluster, "g1", g => g.Current() == "s1", "g1 on s1");
+        var (cluster, s1, s2, s3) = await ThreeJoinedAsync();
         var joined = _factory.Now;
 
         // s1 falls silent at once: past T + M, s2 and s3 have renewed for less than 2 T since they joined. A
@@ -100,15 +92,7 @@ public sealed class DownJudgementTests : IDisposable
     [Fact]
     public async Task TwoOfThreeSilent_TheLastOneLacksTheQuorum_AndNothingFailsOver()
     {
-        var admin = _factory.Client();
-        var cluster = await admin.ClusterAsync(servers: 3, groups: ["g1"]);
-        var s1 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s1");
-        var s2 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s2");
-        var s3 = await FakeAgent.CreateAsync(_factory, admin, cluster, "s3");
-        await s1.AcquireAsync(1);
-        await s2.AcquireAsync(1);
-        await s3.AcquireAsync(1);
-        await _factory.Store.WaitGroupAsync(cluster, "g1", g => g.Current() == "s1", "g1 on s1");
+        var (cluster, s1, s2, s3) = await ThreeJoinedAsync();
         await _factory.AdvanceAsync(Settle, s1, s2, s3);
 
         // s1 (master) and s2 fall silent together: they may be one side deferring its fence (2 of 4 votes
@@ -151,6 +135,23 @@ public sealed class DownJudgementTests : IDisposable
     }
 
     private const string PlacementReasonsStartup = "Startup";
+
+    /// <summary>A cluster of three servers with g1, all three joined with incarnation 1, g1 started on s1.</summary>
+    private async Task<(string Cluster, FakeAgent S1, FakeAgent S2, FakeAgent S3)> ThreeJoinedAsync()
+    {
+        var admin = _factory.Client();
+        var cluster = await admin.ClusterAsync(servers: 3, groups: ["g1"]);
+        var agents = new List<FakeAgent>();
+        foreach (var server in new[] { "s1", "s2", "s3" })
+        {
+            var agent = await FakeAgent.CreateAsync(_factory, admin, cluster, server);
+            await agent.AcquireAsync(1);
+            agents.Add(agent);
+        }
+
+        await _factory.Store.WaitGroupAsync(cluster, "g1", g => g.Current() == "s1", "g1 on s1");
+        return (cluster, agents[0], agents[1], agents[2]);
+    }
 
     /// <summary>Waits (bounded) until the controller wrote an event with <paramref name="id"/>.</summary>
     private async Task WaitEventAsync(string cluster, int id)

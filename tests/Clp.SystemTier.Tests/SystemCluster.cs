@@ -247,18 +247,7 @@ public sealed partial class SystemCluster : IAsyncDisposable
     }
 
     /// <summary>Exists and is not a zombie.</summary>
-    public static bool IsLive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..][0] != 'Z';
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
+    public static bool IsLive(int pid) => Clp.Tests.Shared.Proc.IsLive(pid);
 
     /// <summary>The guard is clp-agent's child, not the harness's: record its identity as soon as it runs, so a later
     /// run sweeps it if this one dies (power off and the network's disposal kill it with every PID of the namespace).</summary>

@@ -38,10 +38,7 @@ public sealed partial class TestHostPowerActions(string powerFile, Action<string
     private void Record(string action, string reason)
     {
         LogAction(action, reason, powerFile);
-        var line = $"{action} {reason.ReplaceLineEndings(" ")}\n";
-        using var file = new FileStream(powerFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-        file.Write(System.Text.Encoding.UTF8.GetBytes(line));
-        file.Flush(flushToDisk: true);
+        Clp.Drivers.Linux.SystemActions.TestHostPowerFile.Append(powerFile, action, reason);
     }
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "TEST-HOST POWER: system action {Action} ({Reason}) recorded in {PowerFile}; the machine is not touched")]

@@ -29,10 +29,7 @@ public sealed partial class TestHostPower(string powerFile, ILogger logger) : IS
     private Task Record(string action, string reason)
     {
         LogAction(action, reason, powerFile);
-        var line = $"{action} fence-guard: {reason.ReplaceLineEndings(" ")}\n";
-        using var file = new FileStream(powerFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-        file.Write(System.Text.Encoding.UTF8.GetBytes(line));
-        file.Flush(flushToDisk: true);
+        Clp.Drivers.Linux.SystemActions.TestHostPowerFile.Append(powerFile, action, "fence-guard: " + reason);
         return Task.CompletedTask;
     }
 
