@@ -86,6 +86,8 @@ public sealed class SplitBrainChecker : IAsyncDisposable
         // deadline completes its own fence late after it thaws; rule 11's fence guard released for it by T, so each
         // such late fence must be matched by an in-time release of that server's guard (and no guard release is late).
         var guard = _cluster.GuardReleases();
+        Report([.. _cluster.RecordedFences().Where(f => !f.Late && f.AgeMs <= f.TimeoutMs).Select(f => ("fence", f.Server, f.AgeMs, f.TimeoutMs)),
+            .. guard.Select(g => ("guard", g.Server, g.AgeMs, g.TimeoutMs))]);
         var lateGuard = guard.Where(g => g.Late || g.AgeMs > g.TimeoutMs).ToList();
         Assert.True(lateGuard.Count == 0, "fence guard releases completed past T: " + string.Join("; ", lateGuard.Select(g => $"{g.Server} at {g.AgeMs:F0} ms (T = {g.TimeoutMs:F0} ms)")));
         var late = _cluster.RecordedFences().Where(f => f.Late || f.AgeMs > f.TimeoutMs)
@@ -94,6 +96,22 @@ public sealed class SplitBrainChecker : IAsyncDisposable
             .SelectMany(g => g)
             .ToList();
         Assert.True(late.Count == 0, "fences completed past T (not covered by the server's fence guard): " + string.Join("; ", late.Select(f => $"{f.Server} at {f.AgeMs:F0} ms (T = {f.TimeoutMs:F0} ms)")));
+    }
+
+    /// <summary>Appends the releases that happened in time to <c>.artifacts/systest-fences.log</c>, where
+    /// tests/run reports the largest lease age at completion (a convenience; the assertions are the check).</summary>
+    private static void Report(IEnumerable<(string Kind, string Server, double AgeMs, double TimeoutMs)> releases)
+    {
+        try
+        {
+            var report = Path.Combine(RepoRoot.Path, ".artifacts", "systest-fences.log");
+            Directory.CreateDirectory(Path.GetDirectoryName(report)!);
+            File.AppendAllLines(report, releases.Select(r => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{r.Kind} {r.Server} {r.AgeMs:F0} ms {r.TimeoutMs:F0} ms")));
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
     }
 
     public async ValueTask DisposeAsync()
