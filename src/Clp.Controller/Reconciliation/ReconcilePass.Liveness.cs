@@ -177,8 +177,17 @@ internal sealed partial class ReconcilePass
             return side;
         }
 
+        // A server whose current agent reported a status without LAN heartbeats runs none: it hears nobody
+        // and nobody hears it (no status yet: it may, the cautious reading).
+        bool Silent(Loaded<Server> server) => server.Value.Status is { Heartbeats: null } status
+            && _objects.Leases.TryGetValue(server.Name, out var held) && status.Incarnation == held.Value.Spec.Incarnation;
+        if (Silent(_objects.Servers.First(l => Same(l.Name, name))))
+        {
+            return side;
+        }
+
         var mine = On(self);
-        foreach (var other in _objects.Servers.Where(l => !Same(l.Name, name) && !settled.Contains(l.Name)))
+        foreach (var other in _objects.Servers.Where(l => !Same(l.Name, name) && !settled.Contains(l.Name) && !Silent(l)))
         {
             // Judged down (fenced) or never joined (no heartbeat secret, so no heartbeats anyone would count).
             var gone = (_servers.TryGetValue(other.Name, out var state) && state.Liveness == ServerLiveness.Down)
