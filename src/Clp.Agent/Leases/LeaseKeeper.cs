@@ -326,7 +326,17 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
             return;
         }
 
-        var decision = _options.Deferral?.Invoke();
+        DeferralDecision? decision;
+        try
+        {
+            decision = _options.Deferral?.Invoke();
+        }
+        catch (Exception e)
+        {
+            // A check that cannot decide must not keep resources running without a lease: fence.
+            decision = DeferralDecision.No($"the deferral check failed: {e.Message}");
+        }
+
         if (decision is { Defer: true } && timing is not null)
         {
             bool first;
