@@ -83,7 +83,15 @@ public sealed partial class AgentHostService(
 
         // The guard released this incarnation's resources while the agent could not (it was frozen): whatever the agent
         // believes runs does not; fence (a no-op release) and rejoin, so the controller re-issues the placement afresh.
-        guard.GuardReleased += fire => _ = node.Lease.FenceNowAsync($"the fence guard released incarnation {fire.Incarnation}'s resources at lease age {fire.LeaseAgeMs:F0} ms");
+        // Only for the incarnation the guard released: a report that arrives after the agent already fenced and joined
+        // again (it was thawed, got 409, rejoined) concerns a lease that no longer exists and must not fence the new one.
+        guard.GuardReleased += fire =>
+        {
+            if (node.Lease.Grant is { } grant && grant.Incarnation == fire.Incarnation)
+            {
+                _ = node.Lease.FenceNowAsync($"the fence guard released incarnation {fire.Incarnation}'s resources at lease age {fire.LeaseAgeMs:F0} ms");
+            }
+        };
         guard.Start();
     }
 
