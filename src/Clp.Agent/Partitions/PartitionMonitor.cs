@@ -126,7 +126,7 @@ public sealed partial class PartitionMonitor(
         // Only countable peers count: the API no longer counts their votes, as they said in a message sent
         // after this server's heartbeat it echoes, at most T ago on this server's clock. A peer the API may
         // still count is on the controller's side; counting it here too could let both sides survive.
-        var observations = new Dictionary<string, NpObservation>(StringComparer.OrdinalIgnoreCase) { [self] = ToPolicy(Observation()) };
+        var observations = new Dictionary<string, NpObservation>(StringComparer.OrdinalIgnoreCase) { [self] = NpObservation.From(Observation()) };
         var excluded = new List<string>();
         foreach (var peer in side)
         {
@@ -138,7 +138,7 @@ public sealed partial class PartitionMonitor(
                 continue;
             }
 
-            observations[peer] = ToPolicy(message.Partition);
+            observations[peer] = NpObservation.From(message.Partition);
         }
 
         side = side.Except(excluded, StringComparer.OrdinalIgnoreCase).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -155,8 +155,6 @@ public sealed partial class PartitionMonitor(
             ? new DeferralDecision(true, $"the API is unreachable for this side ({who}), which survives NP resolution: {verdict.Reason}")
             : DeferralDecision.No($"this side ({who}) does not survive NP resolution: {verdict.Reason}");
     }
-
-    public static NpObservation ToPolicy(PartitionObservation? observation) => NpObservation.From(observation);
 
     private List<NpResolverSpec> Resolvers() => view().Cluster?.Spec.NpResolvers ?? [];
 
