@@ -242,17 +242,10 @@ public sealed partial class SystemCluster : IAsyncDisposable
     /// <summary>The PID of the server's fence guard (clp-agent starts it; its lock file names it), or null.</summary>
     public int? GuardPid(string server)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(Path.Combine(StateDirectory(server), "fence-guard.lock"));
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-
-        return int.TryParse(text.Trim(), out var pid) && IsLive(pid) ? pid : null;
+        // Read with cat, not File.ReadAllText: .NET's FileShare emulation takes an advisory lock, which the
+        // guard's exclusive lock on this file refuses.
+        var (code, text) = Sh.RunAsync("cat", Path.Combine(StateDirectory(server), "fence-guard.lock")).GetAwaiter().GetResult();
+        return code == 0 && int.TryParse(text.Trim(), out var pid) && IsLive(pid) ? pid : null;
     }
 
     /// <summary>Exists and is not a zombie.</summary>
