@@ -15,6 +15,11 @@ public static class ExitCodes
     /// <summary>Another clp-agent holds this server's state-directory lock.</summary>
     public const int AlreadyRunning = 3;
 
+    /// <summary>Stopped by the isolation action StopClusterService: the server was cut off, fenced, and the agent
+    /// left without joining again. A supervisor must not restart it on this code (systemd:
+    /// <c>RestartPreventExitStatus=4</c>); an operator starts it again once the server's networks are back.</summary>
+    public const int StoppedIsolated = 4;
+
     /// <summary>TEST-HOST POWER only: the agent asked for a shutdown; the harness treats the server as dead.</summary>
     public const int TestHostShutdown = 70;
 

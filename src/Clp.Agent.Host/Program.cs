@@ -3,6 +3,7 @@ using Clp.Agent.Host.Configuration;
 using Clp.Agent.Host.Hosting;
 using Clp.Agent.Host.Locking;
 using Clp.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 // clp-agent: the CLP agent of one server (see --help). Settings first (exit 2), then the one-agent lock
@@ -35,5 +36,6 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings {
 builder.AddClpServiceDefaults(new Dictionary<string, string> { ["Server"] = options.Server });
 builder.AddClpAgentHost(options);
 using var host = builder.Build();
+var exit = host.Services.GetRequiredService<AgentExit>(); // RunAsync disposes the host's services
 await host.RunAsync();
-return ExitCodes.Ok;
+return exit.Code;

@@ -54,8 +54,13 @@ public static class Usage
             appends '<action> <reason>' to --test-host-power-file, and shutdown, reboot and power off end the agent
             at once with exit code 70, 71 and 72. While a power file is set, the real 'linux' actions are refused.
 
+            Isolation: when the server is cut from the API and from every surviving side, the agent fences, then
+            runs the cluster's isolationAction: StopGroups (rejoin when the API answers), StopClusterService (exit 4,
+            no rejoin: tell the supervisor not to restart on 4, e.g. systemd RestartPreventExitStatus=4), Shutdown
+            or Reboot.
+
             Exit codes: 0 stopped, 1 unexpected error, 2 missing or invalid setting, 3 another agent runs this server,
-            70/71/72 test-host shutdown/reboot/power off.
+            4 stopped by the isolation action StopClusterService, 70/71/72 test-host shutdown/reboot/power off.
 
             """;
     }

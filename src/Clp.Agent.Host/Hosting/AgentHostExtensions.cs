@@ -18,6 +18,7 @@ public static class AgentHostExtensions
     {
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<AgentExit>();
         builder.Services.AddSingleton<ISystemActions>(sp =>
         {
             var lifetime = sp.GetRequiredService<IHostApplicationLifetime>();

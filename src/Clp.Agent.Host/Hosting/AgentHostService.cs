@@ -11,6 +11,7 @@ using Clp.Client.Watching;
 using Clp.Core.Drivers;
 using Clp.Drivers.Linux;
 using Clp.Drivers.Linux.Shell;
+using Clp.Policy.Leases;
 using Clp.Policy.Time;
 using Microsoft.Extensions.Hosting;
 
@@ -18,7 +19,7 @@ namespace Clp.Agent.Host.Hosting;
 
 /// <summary>Runs this server's <see cref="AgentNode"/> for the host's lifetime: the SDK client with the agent
 /// key, the lease protocol over it, and the real Linux drivers and probes.</summary>
-/// <remarks>Stopping (SIGTERM, SIGINT, the stop-cluster-service final action) runs
+/// <remarks>Stopping (SIGTERM, SIGINT, the stop-cluster-service final action or isolation action) runs
 /// <see cref="AgentNode.LeaveAsync"/>: while the lease keeps renewing, the agent stops every group with the
 /// resources' stop timeouts (escalating to power off only past the longest stop path + 5 s), then stops
 /// renewing and exits 0. The
@@ -31,6 +32,7 @@ namespace Clp.Agent.Host.Hosting;
 public sealed partial class AgentHostService(
     AgentHostOptions options,
     ISystemActions system,
+    AgentExit exit,
     TimeProvider time,
     ILoggerFactory loggers,
     ILogger<AgentHostService> logger) : IHostedService, IAsyncDisposable
@@ -89,7 +91,7 @@ public sealed partial class AgentHostService(
         {
             if (node.Lease.Grant is { } grant && grant.Incarnation == fire.Incarnation)
             {
-                _ = node.Lease.FenceNowAsync($"the fence guard released incarnation {fire.Incarnation}'s resources at lease age {fire.LeaseAgeMs:F0} ms");
+                _ = node.Lease.FenceNowAsync($"the fence guard released incarnation {fire.Incarnation}'s resources at lease age {fire.LeaseAgeMs:F0} ms", FenceCause.GuardReleased);
             }
         };
         guard.Start();
@@ -132,6 +134,13 @@ public sealed partial class AgentHostService(
         }
 
         LogLeft(options.Server, time.GetElapsedTime(started).TotalMilliseconds);
+        if (_node.Lease.HeldDownBy == IsolationAction.StopClusterService)
+        {
+            // Cut off, fenced, and told to stay down: a distinct code, so no supervisor restarts it into a rejoin.
+            exit.Code = ExitCodes.StoppedIsolated;
+            LogStoppedIsolated(options.Server, ExitCodes.StoppedIsolated);
+        }
+
         await DisposeAsync();
     }
 
@@ -161,6 +170,9 @@ public sealed partial class AgentHostService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: server {Server} stops renewing its lease and releases its groups through the fence path")]
     private partial void LogLeaving(string server);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Server {Server} was isolated and its isolation action is StopClusterService: clp-agent exits with code {ExitCode} and does not join again until it is started again")]
+    private partial void LogStoppedIsolated(string server, int exitCode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped: server {Server} released its groups in {ElapsedMs} ms; the controller fails them over once it judges the server down")]
     private partial void LogLeft(string server, double elapsedMs);

@@ -8,10 +8,13 @@ namespace Clp.Agent.Leases;
 /// monotonic clock; null when no renewal had succeeded.</param>
 /// <param name="Timeout">The heartbeat timeout T the lease was held under: the age must not pass it.</param>
 /// <param name="Budget">The fence budget F it ran with.</param>
+/// <param name="IsolationAction">The isolation action that followed, for an isolation fence (the lease ran out
+/// without a deferral); null for any other fence (revoked while the API answered, guard release, leaving).</param>
 public sealed record FenceRecord(
     string Reason,
     long Incarnation,
     DateTimeOffset CompletedAt,
     TimeSpan? LeaseAgeAtCompletion,
     TimeSpan Timeout,
-    TimeSpan Budget);
+    TimeSpan Budget,
+    Clp.Core.Model.IsolationAction? IsolationAction = null);

@@ -1,4 +1,5 @@
 using Clp.Agent.Fencing;
+using Clp.Core.Model;
 using Clp.Policy.Leases;
 using Clp.Policy.Time;
 
@@ -8,12 +9,16 @@ namespace Clp.Agent.Leases;
 /// incarnation, renews every interval with a timeout of one interval and no retry, and after every
 /// successful renewal re-arms a one-shot fence timer at send + T − F. The timer does not depend on the
 /// renewal call, the reconcile queue or any other loop: when it fires, the agent fences, then joins again
-/// with a new incarnation. A 409 on a renewal (revoked or replaced) fences at once.</summary>
+/// with a new incarnation. A 409 on a renewal (revoked or replaced) fences at once. After a fence whose lease ran
+/// out (isolation: no deferral held) the cluster's isolation action follows (<see cref="IsolationDecision"/>);
+/// every action but StopGroups holds the keeper down: it does not join again.</summary>
 /// <remarks>The lease age is measured from when the agent SENT the last renewal that succeeded, on this
 /// process's monotonic clock: a slow answer makes the lease look older, never younger (it errs safe).
 /// Failure mode operators must know: if the process is frozen (SIGSTOP, a long pause) the timer cannot
 /// fire either; the fence guard process (clp-fence-guard, armed by the clp-agent host from <see cref="Renewed"/>)
-/// covers that.</remarks>
+/// covers that. An isolation action that fails (e.g. a shutdown refused to a non-root agent) is logged Critical
+/// and the keeper joins again as after StopGroups: the fence already released everything, so a server that
+/// stays up is better used than idle.</remarks>
 public sealed partial class LeaseKeeper : IAsyncDisposable
 {
     private readonly ILeaseEndpoint _endpoint;
@@ -30,6 +35,8 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
     private long _lastIncarnation;
     private bool _fenced;
     private TaskCompletionSource _fenceDone = Completed();
+    private TaskCompletionSource _heldDown = Completed();
+    private IsolationAction? _heldDownBy;
     private FenceRecord? _lastFence;
     private Instant? _deferringSince;
     private long? _voteToken;
@@ -138,6 +145,19 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
         }
     }
 
+    /// <summary>The isolation action that keeps this keeper from joining again (StopClusterService, Shutdown,
+    /// Reboot), or null: the clp-agent host exits with its own code when it is StopClusterService.</summary>
+    public IsolationAction? HeldDownBy
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _heldDownBy;
+            }
+        }
+    }
+
     /// <summary>The current join, or null before the first one and while rejoining.</summary>
     public JoinGrant? Grant
     {
@@ -165,7 +185,8 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            // A fence under way (from the timer) must release everything before a new incarnation may act.
+            // A fence under way (from the timer) must release everything before a new incarnation may act, and
+            // an isolation action that takes the service or the machine down holds the keeper down for good.
             Task fence;
             lock (_gate)
             {
@@ -173,6 +194,13 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
             }
 
             await fence.WaitAsync(cancellationToken);
+            Task heldDown;
+            lock (_gate)
+            {
+                heldDown = _heldDown.Task;
+            }
+
+            await heldDown.WaitAsync(cancellationToken);
             var grant = await JoinAsync(cancellationToken);
             await RenewUntilFencedAsync(grant, cancellationToken);
         }
@@ -245,7 +273,8 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
             catch (LeaseRejectedException e)
             {
                 LogRevoked(grant.Incarnation, e.Message);
-                await FenceAsync($"lease of incarnation {grant.Incarnation} revoked: {e.Message}");
+                // The API answered: this server is not isolated, so no isolation action follows; it rejoins.
+                await FenceAsync($"lease of incarnation {grant.Incarnation} revoked: {e.Message}", FenceCause.Revoked);
                 return;
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
@@ -371,16 +400,17 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
             _deferringSince = null;
         }
 
-        await FenceAsync($"no successful renewal for {age.TotalMilliseconds:F0} ms (fence at T - F){(decision is null ? "" : "; " + decision.Reason)}");
+        await FenceAsync($"no successful renewal for {age.TotalMilliseconds:F0} ms (fence at T - F){(decision is null ? "" : "; " + decision.Reason)}", FenceCause.LeaseRanOut);
     }
 
     /// <summary>Fences now, as the fence timer would, and returns once the fence (this one, or one already
     /// under way) has completed. The caller stops <see cref="RunAsync"/> first: otherwise the keeper joins
     /// again after the fence. This is the agent's graceful stop (SIGTERM): it leaves nothing running that
-    /// its lease no longer protects.</summary>
-    public async Task FenceNowAsync(string reason)
+    /// its lease no longer protects. <paramref name="cause"/> is never <see cref="FenceCause.LeaseRanOut"/> here
+    /// in production (the timer owns that cause), so no isolation action follows.</summary>
+    public async Task FenceNowAsync(string reason, FenceCause cause = FenceCause.Leaving)
     {
-        await FenceAsync(reason);
+        await FenceAsync(reason, cause);
         Task done;
         lock (_gate)
         {
@@ -390,7 +420,7 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
         await done;
     }
 
-    private async Task FenceAsync(string reason)
+    private async Task FenceAsync(string reason, FenceCause cause)
     {
         TimeSpan budget;
         TaskCompletionSource done;
@@ -413,6 +443,7 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
             incarnation = _grant?.Incarnation ?? 0;
         }
 
+        FenceRecord? record = null;
         await _fencing.WaitAsync(CancellationToken.None);
         try
         {
@@ -420,18 +451,83 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
 
             // Not cancellable by the caller: a fence that stops half way is worse than none.
             await _fence.FenceAsync(reason, budget, CancellationToken.None);
-            Record(new FenceRecord(
+
+            // The action is decided only now, after everything was released (release by age T stays the
+            // guarantee, DESIGN rule 3); the hold is in place before the fence counts as done, so the join loop
+            // never slips a rejoin in between.
+            var action = IsolationDecision.After(cause, ConfiguredIsolationAction());
+            if (!IsolationDecision.Rejoins(action))
+            {
+                lock (_gate)
+                {
+                    _heldDownBy = action;
+                    _heldDown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+            }
+
+            record = new FenceRecord(
                 reason,
                 incarnation,
                 _time.GetUtcNow(),
                 lastSend is { } sent ? LeaseTiming.LeaseAge(Now(), sent) : null,
                 timing?.Timeout ?? TimeSpan.Zero,
-                budget));
+                budget,
+                action);
+            Record(record);
         }
         finally
         {
             _fencing.Release();
             done.TrySetResult();
+        }
+
+        if (record?.IsolationAction is { } isolation && isolation != IsolationAction.StopGroups)
+        {
+            await RunIsolationActionAsync(isolation, record);
+        }
+    }
+
+    private IsolationAction ConfiguredIsolationAction()
+    {
+        try
+        {
+            return _options.ConfiguredIsolationAction();
+        }
+        catch (Exception e)
+        {
+            // Unknown: the fence alone, which is what every action starts with.
+            LogIsolationActionUnknown(e.Message);
+            return IsolationAction.StopGroups;
+        }
+    }
+
+    /// <summary>Runs the isolation action after the fence completed. A failed action releases the hold: the
+    /// fence already made this server safe, so it rejoins as after StopGroups.</summary>
+    private async Task RunIsolationActionAsync(IsolationAction action, FenceRecord fence)
+    {
+        var age = fence.LeaseAgeAtCompletion is { } a ? $"{a.TotalMilliseconds:F0} ms" : "unknown";
+        var reason = $"isolated: incarnation {fence.Incarnation} fenced at lease age {age} ({fence.Reason}); isolation action {action}";
+        LogIsolationAction(action, fence.Incarnation);
+        try
+        {
+            if (_options.RunIsolationAction is not { } run)
+            {
+                throw new InvalidOperationException("no isolation action runner is configured");
+            }
+
+            await run(action, reason);
+        }
+        catch (Exception e)
+        {
+            LogIsolationActionFailed(e, action);
+            TaskCompletionSource held;
+            lock (_gate)
+            {
+                _heldDownBy = null;
+                held = _heldDown;
+            }
+
+            held.TrySetResult();
         }
     }
 
@@ -442,13 +538,14 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
             _lastFence = record;
         }
 
+        var then = record.IsolationAction is { } action ? $"isolated: isolation action {action} follows" : "not isolated: no isolation action";
         if (record.LeaseAgeAtCompletion is { } age && age > record.Timeout)
         {
-            LogFencedLate(age.TotalMilliseconds, record.Timeout.TotalMilliseconds);
+            LogFencedLate(age.TotalMilliseconds, record.Timeout.TotalMilliseconds, then);
         }
         else
         {
-            LogFenceCompleted(record.LeaseAgeAtCompletion?.TotalMilliseconds, record.Timeout.TotalMilliseconds);
+            LogFenceCompleted(record.LeaseAgeAtCompletion?.TotalMilliseconds, record.Timeout.TotalMilliseconds, then);
         }
 
         Fenced?.Invoke(record);
@@ -503,11 +600,20 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Fencing: {Reason} (budget {BudgetMs} ms)")]
     private partial void LogFencing(string reason, double budgetMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Fence completed at lease age {AgeMs} ms (heartbeat timeout {TimeoutMs} ms)")]
-    private partial void LogFenceCompleted(double? ageMs, double timeoutMs);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fence completed at lease age {AgeMs} ms (heartbeat timeout {TimeoutMs} ms); {Then}")]
+    private partial void LogFenceCompleted(double? ageMs, double timeoutMs, string then);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Fence completed at lease age {AgeMs} ms, after the heartbeat timeout {TimeoutMs} ms: the controller may have started this server's groups elsewhere meanwhile")]
-    private partial void LogFencedLate(double ageMs, double timeoutMs);
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Fence completed at lease age {AgeMs} ms, after the heartbeat timeout {TimeoutMs} ms: the controller may have started this server's groups elsewhere meanwhile; {Then}")]
+    private partial void LogFencedLate(double ageMs, double timeoutMs, string then);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Isolated: running the isolation action {Action} after incarnation {Incarnation}'s fence; this agent does not join again")]
+    private partial void LogIsolationAction(IsolationAction action, long incarnation);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The isolation action {Action} failed; everything is released, so this agent joins again as after StopGroups")]
+    private partial void LogIsolationActionFailed(Exception exception, IsolationAction action);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The cluster's isolation action could not be read ({Reason}): the fence alone (StopGroups)")]
+    private partial void LogIsolationActionUnknown(string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No renewal for {AgeMs} ms: deferring the fence ({Reason})")]
     private partial void LogDeferring(double ageMs, string reason);

@@ -1,3 +1,5 @@
+using Clp.Core.Model;
+
 namespace Clp.Agent.Leases;
 
 /// <summary>How the agent keeps its node lease.</summary>
@@ -26,6 +28,16 @@ public sealed class LeaseKeeperOptions
     /// server may keep its resources running without a fresh lease (docs/partition-safety.md, section 4).
     /// None by default: the agent fences.</summary>
     public Func<DeferralDecision>? Deferral { get; set; }
+
+    /// <summary>The cluster's isolation action, read when a fence whose lease ran out has completed
+    /// (<see cref="Clp.Policy.Leases.IsolationDecision"/>).</summary>
+    /// <value>Default: StopGroups (the fence alone; the agent rejoins).</value>
+    public Func<IsolationAction> ConfiguredIsolationAction { get; set; } = () => IsolationAction.StopGroups;
+
+    /// <summary>Carries out an isolation action other than StopGroups, after the fence completed (the agent maps
+    /// it to the system-actions port); a failure, or none configured, lets the keeper join again.</summary>
+    /// <value>Default: none.</value>
+    public Func<IsolationAction, string, Task>? RunIsolationAction { get; set; }
 }
 
 /// <summary>Whether to defer the fence, and why (logged).</summary>

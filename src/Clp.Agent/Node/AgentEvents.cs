@@ -77,10 +77,11 @@ public sealed partial class AgentEvents(IClpClient client, string cluster, strin
         : WriteAsync(HeartbeatLost, EventSeverity.Warning, $"{server} no longer hears {peer} on interconnect {interconnect}", "Server", peer, cancellationToken, "heartbeat");
 
     /// <summary>Writes the fence's event now if the API answers, else after the next successful status write.</summary>
-    public async Task OnFencedAsync(string reason, TimeSpan? leaseAge, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task OnFencedAsync(string reason, TimeSpan? leaseAge, TimeSpan timeout, IsolationAction? isolationAction, CancellationToken cancellationToken)
     {
         var age = leaseAge is { } a ? $"{a.TotalMilliseconds:F0} ms" : "unknown";
-        var message = $"{server} fenced itself: {reason}; released at lease age {age} (heartbeat timeout {timeout.TotalMilliseconds:F0} ms)";
+        var then = isolationAction is { } action ? $"; isolated: isolation action {action}" : "";
+        var message = $"{server} fenced itself: {reason}; released at lease age {age} (heartbeat timeout {timeout.TotalMilliseconds:F0} ms){then}";
         if (!await WriteAsync(Fenced, EventSeverity.Error, message, "Server", server, cancellationToken))
         {
             lock (_gate)

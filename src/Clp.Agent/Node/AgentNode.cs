@@ -82,6 +82,11 @@ public sealed partial class AgentNode : IAsyncDisposable
         {
             // F covers the longest stop path of any group that may run here (rule 3).
             LongestStopPath = () => Policy.Leases.StopPath.OfServer(_view.Current.ResourcesByGroup().Values),
+
+            // CLUSTERPRO's "action at NP occurrence", after an isolation fence (the cluster as last seen: the
+            // API is out of reach when it matters).
+            ConfiguredIsolationAction = () => _view.Current.Cluster?.Spec.IsolationAction ?? IsolationAction.StopGroups,
+            RunIsolationAction = (action, reason) => IsolationActions.RunAsync(system, action, reason),
         };
         _events = new AgentEvents(client, options.Cluster, options.Server, loggers.CreateLogger<AgentEvents>());
         Lease = new LeaseKeeper(leases, Fencer, leaseOptions, time, loggers.CreateLogger<LeaseKeeper>());
@@ -424,6 +429,7 @@ public sealed partial class AgentNode : IAsyncDisposable
         LeaseAgeMs = fence.LeaseAgeAtCompletion is { } age ? (long)Math.Ceiling(age.TotalMilliseconds) : null,
         HeartbeatTimeoutMs = (long)fence.Timeout.TotalMilliseconds,
         BudgetMs = (long)fence.Budget.TotalMilliseconds,
+        IsolationAction = fence.IsolationAction,
     };
 
     /// <summary>What this server cannot run (from the host's platform checks); null when nothing is.</summary>
@@ -439,7 +445,7 @@ public sealed partial class AgentNode : IAsyncDisposable
     private async Task ReportFenceAsync(FenceRecord fence)
     {
         using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
-        await _events.OnFencedAsync(fence.Reason, fence.LeaseAgeAtCompletion, fence.Timeout, bounded.Token);
+        await _events.OnFencedAsync(fence.Reason, fence.LeaseAgeAtCompletion, fence.Timeout, fence.IsolationAction, bounded.Token);
         Wake();
     }
 

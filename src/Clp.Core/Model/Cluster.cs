@@ -28,6 +28,38 @@ public sealed class ClusterSpec
 
     /// <summary>Network-partition resolvers; empty means the controller alone decides (DESIGN rule 9).</summary>
     public List<NpResolverSpec> NpResolvers { get; set; } = [];
+
+    /// <summary>What a server does after it fenced because it is isolated (CLUSTERPRO's "action at NP
+    /// occurrence"; docs/partition-safety.md, section 4). The fence always comes first and releases
+    /// everything by lease age T; the action follows it. Default <see cref="IsolationAction.StopGroups"/>.</summary>
+    public IsolationAction IsolationAction { get; set; } = IsolationAction.StopGroups;
+}
+
+/// <summary>The action that follows an isolation fence: a server whose lease ran out at lease age T − F
+/// while NP resolution gave it no deferral (it reaches neither the API nor a surviving side) fences, and
+/// then takes this action. A fence for any other reason is never followed by it: a lease revoked while the
+/// API answers (the API is reachable, so the server rejoins), a fence guard's release, a graceful stop.</summary>
+/// <remarks>Failure mode operators must know: an agent cannot tell "isolated" from "the API is down for
+/// everyone and no side holds a quorum without it" (docs/partition-safety.md, section 7). With any action
+/// but <see cref="StopGroups"/> such an outage stops the cluster service on, shuts down or reboots EVERY
+/// server; with <see cref="StopClusterService"/> or <see cref="Shutdown"/> nothing comes back until an
+/// operator starts it.</remarks>
+public enum IsolationAction
+{
+    /// <summary>The fence alone: every group stopped; the agent joins again (new incarnation) as soon as
+    /// the API answers. CLP's behaviour before the setting existed.</summary>
+    StopGroups,
+
+    /// <summary>Then stop the cluster service: clp-agent exits with code 4 and does not join again until
+    /// it is started again (a supervisor must not restart it on that code).</summary>
+    StopClusterService,
+
+    /// <summary>Then shut the server's operating system down (through the system-actions port).</summary>
+    Shutdown,
+
+    /// <summary>Then reboot the server (through the system-actions port); its agent joins again after the
+    /// reboot, and the groups stay where they failed over.</summary>
+    Reboot,
 }
 
 /// <summary>Heartbeat timing. Defaults as CLUSTERPRO: interval 3 s, timeout 30 s; the timeout must be at

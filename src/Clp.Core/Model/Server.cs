@@ -128,6 +128,11 @@ public sealed class FenceReport
 
     /// <summary>The fence budget F it ran with.</summary>
     public long BudgetMs { get; set; }
+
+    /// <summary>The cluster's <c>isolationAction</c> that followed this fence, when it was an isolation fence
+    /// (the lease ran out without a deferral); absent for any other fence (revoked while the API answered,
+    /// the fence guard's release, a graceful stop), which no action follows.</summary>
+    public IsolationAction? IsolationAction { get; set; }
 }
 
 /// <summary>The limits of one server, reported by its agent (e.g. no systemd as PID 1).</summary>

@@ -29,6 +29,13 @@ internal static class ClusterRules
         }
 
         context.Range(spec.StartupSyncWaitSeconds, 0, 86_400, "spec.startupSyncWaitSeconds");
+        if (!Enum.IsDefined(spec.IsolationAction))
+        {
+            // JSON refuses unknown names already; this guards in-process writers (a cast integer).
+            context.Add("spec.isolationAction", "enum",
+                $"spec.isolationAction ({(int)spec.IsolationAction}) is not one of {string.Join(", ", Enum.GetNames<IsolationAction>())}");
+        }
+
         ValidateInterconnects(spec, context);
         ValidateNpResolvers(spec, after, context);
         if (after.Servers.Count > 0)
