@@ -1,6 +1,8 @@
 using System.Threading.Channels;
 using Clp.Agent.Fencing;
 using Clp.Agent.Leases;
+using Clp.Core.Model;
+using Clp.Policy.Leases;
 using Clp.Policy.Time;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -20,6 +22,9 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
     private readonly FakeEndpoint _endpoint;
     private readonly FakeFence _fence;
     private readonly LeaseKeeper _keeper;
+    private readonly LeaseKeeperOptions _options = new() { NextIncarnation = last => last + 1 };
+    private readonly Channel<(IsolationAction Action, TimeSpan At, string Reason, FenceRecord? FenceBefore)> _actions =
+        Channel.CreateUnbounded<(IsolationAction, TimeSpan, string, FenceRecord?)>();
     private readonly Channel<Instant> _renewed = Channel.CreateUnbounded<Instant>();
     private readonly CancellationTokenSource _stop = new();
     private Task? _run;
@@ -28,7 +33,7 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
     {
         _endpoint = new FakeEndpoint(_time);
         _fence = new FakeFence(_time);
-        _keeper = new LeaseKeeper(_endpoint, _fence, new LeaseKeeperOptions { NextIncarnation = last => last + 1 }, _time, NullLogger<LeaseKeeper>.Instance);
+        _keeper = new LeaseKeeper(_endpoint, _fence, _options, _time, NullLogger<LeaseKeeper>.Instance);
         _keeper.Renewed += sent => _renewed.Writer.TryWrite(sent);
     }
 
@@ -175,6 +180,123 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
         await _keeper.FenceNowAsync("again").WaitAsync(Bound);
         Assert.Single(_fence.Calls);
         Assert.Equal([1L], _endpoint.Acquired.ToArray());
+    }
+
+    /// <summary>The cluster's isolation action is <paramref name="action"/>; running it records (action, when,
+    /// reason, the fence record the keeper had completed by then), or throws when <paramref name="fails"/>.</summary>
+    private void Isolation(IsolationAction action, bool fails = false)
+    {
+        _options.ConfiguredIsolationAction = () => action;
+        _options.RunIsolationAction = (a, reason) =>
+        {
+            _actions.Writer.TryWrite((a, Elapsed, reason, _keeper.LastFence));
+            return fails ? Task.FromException(new InvalidOperationException("systemctl poweroff failed")) : Task.CompletedTask;
+        };
+    }
+
+    [Theory]
+    [InlineData(IsolationAction.StopClusterService)]
+    [InlineData(IsolationAction.Shutdown)]
+    [InlineData(IsolationAction.Reboot)]
+    public async Task LeaseRanOut_TheIsolationActionRunsAfterTheFenceCompletedByT_AndTheKeeperDoesNotRejoin(IsolationAction action)
+    {
+        Isolation(action);
+        await StartAndJoinAsync();
+        await AdvanceAndRenewAsync(); // sent at 1 s: fence at 5 s, must complete by 6 s
+        _endpoint.RenewFails = true;
+        _fence.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(TimeSpan.FromSeconds(5), (await _fence.Next.Reader.ReadAsync().AsTask().WaitAsync(Bound)).At);
+
+        // The resources take 0.9 s to stop: nothing runs before the fence has released everything.
+        _time.Advance(TimeSpan.FromMilliseconds(900));
+        Assert.False(_actions.Reader.TryRead(out _));
+        _fence.Hold.SetResult();
+        var run = await _actions.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        Assert.Equal((action, TimeSpan.FromMilliseconds(5900)), (run.Action, run.At));
+        Assert.NotNull(run.FenceBefore);
+        Assert.Equal(TimeSpan.FromMilliseconds(4900), run.FenceBefore.LeaseAgeAtCompletion);
+        Assert.True(run.FenceBefore.LeaseAgeAtCompletion <= T);
+        Assert.Equal(action, run.FenceBefore.IsolationAction);
+        Assert.Contains($"isolation action {action}", run.Reason, StringComparison.Ordinal);
+        Assert.Contains("lease age 4900 ms", run.Reason, StringComparison.Ordinal);
+
+        // The API answers again: the keeper stays down (no new incarnation, nothing may start).
+        _endpoint.RenewFails = false;
+        for (var i = 0; i < 5; i++)
+        {
+            _time.Advance(I);
+        }
+
+        Assert.Equal([1L], _endpoint.Acquired.ToArray());
+        Assert.Equal(action, _keeper.HeldDownBy);
+        Assert.Null(_keeper.Grant);
+        Assert.False(_keeper.CanStartStep(TimeSpan.Zero));
+        Assert.Single(_fence.Calls);
+        Assert.False(_actions.Reader.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task LeaseRanOut_StopGroups_RecordsTheActionAndRunsNothingMore_ThenRejoins()
+    {
+        Isolation(IsolationAction.StopGroups);
+        await StartAndJoinAsync();
+        _endpoint.RenewFails = true;
+        _time.Advance(TimeSpan.FromSeconds(4));
+        await _fence.Next.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        _endpoint.RenewFails = false;
+        await _renewed.Reader.ReadAsync().AsTask().WaitAsync(Bound); // the rejoin
+
+        Assert.Equal(IsolationAction.StopGroups, _keeper.LastFence!.IsolationAction);
+        Assert.False(_actions.Reader.TryRead(out _));
+        Assert.Null(_keeper.HeldDownBy);
+        Assert.Equal([1L, 2L], _endpoint.Acquired.ToArray());
+    }
+
+    [Fact]
+    public async Task RenewalRejected_WhileTheApiAnswers_RunsNoIsolationAction_AndRejoins()
+    {
+        Isolation(IsolationAction.Reboot);
+        await StartAndJoinAsync();
+        _endpoint.RenewRejects = true;
+        _time.Advance(I);
+        Assert.Contains("revoked", (await _fence.Next.Reader.ReadAsync().AsTask().WaitAsync(Bound)).Reason, StringComparison.Ordinal);
+        _endpoint.RenewRejects = false;
+        await _renewed.Reader.ReadAsync().AsTask().WaitAsync(Bound); // the rejoin
+
+        Assert.Null(_keeper.LastFence!.IsolationAction);
+        Assert.False(_actions.Reader.TryRead(out _));
+        Assert.Null(_keeper.HeldDownBy);
+        Assert.Equal([1L, 2L], _endpoint.Acquired.ToArray());
+    }
+
+    [Theory]
+    [InlineData(FenceCause.GuardReleased)]
+    [InlineData(FenceCause.Leaving)]
+    public async Task FenceNow_ForAnotherCause_RunsNoIsolationAction(FenceCause cause)
+    {
+        Isolation(IsolationAction.Shutdown);
+        await StartAndJoinAsync();
+        await _keeper.FenceNowAsync("not isolated", cause).WaitAsync(Bound);
+        Assert.Null(_keeper.LastFence!.IsolationAction);
+        Assert.False(_actions.Reader.TryRead(out _));
+        Assert.Null(_keeper.HeldDownBy);
+    }
+
+    [Fact]
+    public async Task IsolationActionFails_TheKeeperRejoinsAsAfterStopGroups()
+    {
+        Isolation(IsolationAction.Shutdown, fails: true);
+        await StartAndJoinAsync();
+        _endpoint.RenewFails = true;
+        _time.Advance(TimeSpan.FromSeconds(4));
+        await _fence.Next.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        Assert.Equal(IsolationAction.Shutdown, (await _actions.Reader.ReadAsync().AsTask().WaitAsync(Bound)).Action);
+        _endpoint.RenewFails = false;
+        await _renewed.Reader.ReadAsync().AsTask().WaitAsync(Bound); // the rejoin
+
+        Assert.Null(_keeper.HeldDownBy);
+        Assert.Equal([1L, 2L], _endpoint.Acquired.ToArray());
     }
 
     public async ValueTask DisposeAsync()

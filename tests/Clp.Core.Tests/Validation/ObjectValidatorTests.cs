@@ -65,4 +65,19 @@ public class ObjectValidatorTests
         cluster.Spec.Heartbeat.TimeoutMs = 2999;
         Assert.Contains(Validator.Validate(cluster, empty), e => e.Rule == "heartbeat-timeout-min");
     }
+
+    [Theory]
+    [InlineData(IsolationAction.StopGroups, true)]
+    [InlineData(IsolationAction.StopClusterService, true)]
+    [InlineData(IsolationAction.Shutdown, true)]
+    [InlineData(IsolationAction.Reboot, true)]
+    [InlineData((IsolationAction)4, false)]
+    [InlineData((IsolationAction)(-1), false)]
+    public void Cluster_IsolationAction_OnlyTheNamedActionsAreAccepted(IsolationAction action, bool accepted)
+    {
+        var cluster = NewCluster();
+        cluster.Spec.IsolationAction = action;
+        var errors = Validator.Validate(cluster, new ClusterSnapshot(null, [], [], [], [], []));
+        Assert.Equal(accepted, !errors.Any(e => e.Field == "spec.isolationAction" && e.Rule == "enum"));
+    }
 }
