@@ -216,7 +216,7 @@ public sealed partial class SystemCluster : IAsyncDisposable
     /// <summary>Starts clp-agent on the server (in its namespaces) with the test-host power seam: when the
     /// agent ends with the seam's shutdown or power-off code (70, 72) the server dies (tier 4's power off);
     /// with the reboot code (71) it dies, stays off past T + M (a reboot takes longer than the heartbeat
-    /// timeout), and powers on again with a new agent.</summary>
+    /// timeout), and powers on again with a new agent; with 4 (isolation action StopClusterService) nothing happens.</summary>
     public void StartAgent(string server)
     {
         var host = Network.Server(server);
@@ -302,6 +302,10 @@ public sealed partial class SystemCluster : IAsyncDisposable
 
         switch (agent.ExitCode)
         {
+            case 4:
+                // The isolation action StopClusterService: the agent left for good; the server stays up and nothing
+                // (neither clp-agent's own code nor this harness) starts it again.
+                break;
             case 70 or 72:
                 await KillServerAsync(server);
                 break;
