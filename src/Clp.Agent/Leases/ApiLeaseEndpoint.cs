@@ -22,7 +22,8 @@ public sealed class ApiLeaseEndpoint(IClpClient client, string cluster, string s
                 grant.EpochFloor,
                 Key(grant.HeartbeatSecret),
                 Key(grant.RenewalKey),
-                grant.VoteToken);
+                grant.VoteToken,
+                grant.IsolationAction);
         }
         catch (ClpConflictException e)
         {
@@ -36,7 +37,7 @@ public sealed class ApiLeaseEndpoint(IClpClient client, string cluster, string s
         {
             var renewal = await client.Leases.RenewLeaseAsync(cluster, server,
                 new LeaseRenewRequest { Incarnation = incarnation, TimeoutMs = Milliseconds(timeout), VoteToken = voteToken, Relayed = relayed.Count == 0 ? null : [.. relayed] }, cancellationToken);
-            return new RenewAnswer(renewal.VoteToken, renewal.Relayed ?? []);
+            return new RenewAnswer(renewal.VoteToken, renewal.Relayed ?? [], renewal.IsolationAction);
         }
         catch (ClpConflictException e)
         {

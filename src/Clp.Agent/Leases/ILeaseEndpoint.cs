@@ -17,7 +17,8 @@ public interface ILeaseEndpoint
 }
 
 /// <summary>A successful renewal's answer as the lease keeper needs it.</summary>
-public sealed record RenewAnswer(long? VoteToken, IReadOnlyList<RelayedRenewalResult> Relayed)
+/// <param name="IsolationAction">The cluster's isolation action the API stated, or null when it stated none.</param>
+public sealed record RenewAnswer(long? VoteToken, IReadOnlyList<RelayedRenewalResult> Relayed, IsolationAction? IsolationAction = null)
 {
     public static RenewAnswer Empty { get; } = new(null, []);
 }
@@ -27,7 +28,8 @@ public sealed record RenewAnswer(long? VoteToken, IReadOnlyList<RelayedRenewalRe
 /// <param name="HeartbeatSecret">The cluster's LAN heartbeat secret; null from an API that hands none.</param>
 /// <param name="RenewalKey">This incarnation's key for the renewal tokens peers relay; null likewise.</param>
 /// <param name="VoteToken">The first vote token, to send with the first renewal.</param>
-public sealed record JoinGrant(long Incarnation, TimeSpan Interval, TimeSpan Timeout, string StoreUid, long EpochFloor, byte[]? HeartbeatSecret = null, byte[]? RenewalKey = null, long? VoteToken = null);
+/// <param name="IsolationAction">The cluster's isolation action the API stated, or null when it stated none.</param>
+public sealed record JoinGrant(long Incarnation, TimeSpan Interval, TimeSpan Timeout, string StoreUid, long EpochFloor, byte[]? HeartbeatSecret = null, byte[]? RenewalKey = null, long? VoteToken = null, IsolationAction? IsolationAction = null);
 
 /// <summary>The API answered 409: this incarnation does not (or no longer) hold the lease.</summary>
 public sealed class LeaseRejectedException(string message) : Exception(message);

@@ -37,6 +37,7 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
     private TaskCompletionSource _fenceDone = Completed();
     private TaskCompletionSource _heldDown = Completed();
     private IsolationAction? _heldDownBy;
+    private IsolationAction? _statedIsolationAction;
     private FenceRecord? _lastFence;
     private Instant? _deferringSince;
     private long? _voteToken;
@@ -224,6 +225,7 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
                     _lastSuccessfulSend = null;
                     _voteToken = null;
                     _voteReceivedAt = null;
+                    _statedIsolationAction = grant.IsolationAction ?? _statedIsolationAction;
                 }
 
                 OnVoteToken(grant, grant.VoteToken);
@@ -263,6 +265,14 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
                 }
 
                 var answer = await _endpoint.RenewAsync(grant.Incarnation, _timing!.Timeout, token, relayed, linked.Token);
+                if (answer.IsolationAction is { } stated)
+                {
+                    lock (_gate)
+                    {
+                        _statedIsolationAction = stated;
+                    }
+                }
+
                 OnVoteToken(grant, answer.VoteToken);
                 OnSuccess(grant, sent);
                 if (answer.Relayed.Count > 0)
@@ -487,8 +497,18 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
         }
     }
 
+    /// <summary>The action the API stated in its last answer (join or renewal: a change reaches the agent within
+    /// one interval), else the one the options give (the cluster as the agent last listed it).</summary>
     private IsolationAction ConfiguredIsolationAction()
     {
+        lock (_gate)
+        {
+            if (_statedIsolationAction is { } stated)
+            {
+                return stated;
+            }
+        }
+
         try
         {
             return _options.ConfiguredIsolationAction();

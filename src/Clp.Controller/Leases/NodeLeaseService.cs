@@ -80,6 +80,7 @@ public sealed partial class NodeLeaseService(IResourceStore store, LeaseRegistry
                 EpochFloor = floor,
                 Heartbeat = new HeartbeatSpec { IntervalMs = heartbeat.IntervalMs, TimeoutMs = heartbeat.TimeoutMs },
                 TimeoutRatio = heartbeat.TimeoutRatio,
+                IsolationAction = heartbeat.IsolationAction,
                 HeartbeatSecret = Convert.ToBase64String(HeartbeatKeys.HeartbeatSecret(masterKey.Value, clusterKey, clusterObject.Metadata.Uid)),
                 RenewalKey = Convert.ToBase64String(HeartbeatKeys.RenewalKey(masterKey.Value, clusterKey, serverObject.Metadata.Name, request.Incarnation)),
             });
@@ -134,6 +135,7 @@ public sealed partial class NodeLeaseService(IResourceStore store, LeaseRegistry
             Incarnation = request.Incarnation,
             Heartbeat = new HeartbeatSpec { IntervalMs = heartbeat.IntervalMs, TimeoutMs = heartbeat.TimeoutMs },
             TimeoutRatio = heartbeat.TimeoutRatio,
+            IsolationAction = heartbeat.IsolationAction,
             Relayed = relayed,
             VoteToken = voteToken,
         });
@@ -183,7 +185,7 @@ public sealed partial class NodeLeaseService(IResourceStore store, LeaseRegistry
         ArgumentNullException.ThrowIfNull(cluster);
         var ratio = cluster.Status?.TimeoutRatio is { } set && (set.Until is null || set.Until > wallNow) ? Math.Max(1, set.Ratio) : 1;
         var heartbeat = cluster.Spec.Heartbeat ?? new HeartbeatSpec();
-        return new ClusterHeartbeat(heartbeat.IntervalMs, (int)Math.Min(int.MaxValue, (long)heartbeat.TimeoutMs * ratio), ratio);
+        return new ClusterHeartbeat(heartbeat.IntervalMs, (int)Math.Min(int.MaxValue, (long)heartbeat.TimeoutMs * ratio), ratio, cluster.Spec.IsolationAction);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Lease {Cluster}/{Server} acquired by incarnation {Incarnation} (epoch floor {EpochFloor})")]

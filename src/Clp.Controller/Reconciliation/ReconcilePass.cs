@@ -96,7 +96,7 @@ internal sealed partial class ReconcilePass
             Failovers = _failovers,
             DownJudgements = _revoked.Count,
             Revoked = _revoked,
-            Heartbeat = new ClusterHeartbeat(heartbeat.IntervalMs, (int)Math.Min(int.MaxValue, (long)heartbeat.TimeoutMs * ratio), ratio),
+            Heartbeat = new ClusterHeartbeat(heartbeat.IntervalMs, (int)Math.Min(int.MaxValue, (long)heartbeat.TimeoutMs * ratio), ratio, _objects.Cluster.Value.Spec.IsolationAction),
             Judge = _judge,
             JudgedServers = _judged,
             Held = _held,

@@ -96,10 +96,14 @@ public sealed class LeaseGrant
 
     /// <summary>A vote token to send with the next renewal.</summary>
     public long? VoteToken { get; set; }
+
+    /// <summary>The cluster's <c>spec.isolationAction</c> in force: what the agent does after an isolation fence.
+    /// Absent from an API that states none (the agent then uses the cluster as it last listed it).</summary>
+    public IsolationAction? IsolationAction { get; set; }
 }
 
-/// <summary>The answer to a renewal: the cluster's current heartbeat, so a change of T or of the timeout
-/// ratio reaches the agent within one interval.</summary>
+/// <summary>The answer to a renewal: the cluster's current heartbeat and isolation action, so a change of T,
+/// of the timeout ratio or of the isolation action reaches the agent within one interval.</summary>
 public sealed class LeaseRenewal
 {
     public long Incarnation { get; set; }
@@ -113,4 +117,7 @@ public sealed class LeaseRenewal
 
     /// <summary>A new vote token to send with the next renewal.</summary>
     public long? VoteToken { get; set; }
+
+    /// <summary>The cluster's <c>spec.isolationAction</c> in force (as in <see cref="LeaseGrant"/>).</summary>
+    public IsolationAction? IsolationAction { get; set; }
 }

@@ -284,6 +284,20 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task IsolationAction_TheOneTheLastRenewalStated_WinsOverTheOptions()
+    {
+        Isolation(IsolationAction.StopGroups); // the view's (stale) cluster
+        await StartAndJoinAsync();
+        _endpoint.StatedIsolationAction = IsolationAction.Reboot; // changed since: the next renewal states it
+        await AdvanceAndRenewAsync();
+        _endpoint.RenewFails = true;
+        _time.Advance(TimeSpan.FromSeconds(4));
+        await _fence.Next.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        Assert.Equal(IsolationAction.Reboot, (await _actions.Reader.ReadAsync().AsTask().WaitAsync(Bound)).Action);
+        Assert.Equal(IsolationAction.Reboot, _keeper.HeldDownBy);
+    }
+
+    [Fact]
     public async Task IsolationActionFails_TheKeeperRejoinsAsAfterStopGroups()
     {
         Isolation(IsolationAction.Shutdown, fails: true);
@@ -331,10 +345,13 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
 
         public TimeSpan RenewDelay { get; set; }
 
+        /// <summary>The isolation action the answers state (null: none, as an API that states none).</summary>
+        public IsolationAction? StatedIsolationAction { get; set; }
+
         public Task<JoinGrant> AcquireAsync(long incarnation, TimeSpan timeout, CancellationToken cancellationToken)
         {
             Acquired.Enqueue(incarnation);
-            return Task.FromResult(new JoinGrant(incarnation, I, T, "store-1", 10));
+            return Task.FromResult(new JoinGrant(incarnation, I, T, "store-1", 10, IsolationAction: StatedIsolationAction));
         }
 
         public async Task<RenewAnswer> RenewAsync(long incarnation, TimeSpan timeout, long? voteToken, IReadOnlyList<Clp.Core.Model.RelayedRenewal> relayed, CancellationToken cancellationToken)
@@ -360,7 +377,7 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
             }
 
             Relayed.Enqueue([.. relayed]);
-            return RenewAnswer.Empty;
+            return StatedIsolationAction is null ? RenewAnswer.Empty : new RenewAnswer(null, [], StatedIsolationAction);
         }
 
         public System.Collections.Concurrent.ConcurrentQueue<List<Clp.Core.Model.RelayedRenewal>> Relayed { get; } = new();
