@@ -18,8 +18,7 @@ public class IsolationActionTests(ITestOutputHelper output)
         await GroupLifecycleTests.Served(cluster, "s1");
 
         // Set once the cluster runs: a lease that lapses while three agents and their guards start on a loaded machine
-        // is an isolation fence too, and would take that server down before the scenario begins. The agents' watch
-        // brings the change to s1 within milliseconds; its fence is T - F (3 s) after the cut.
+        // is an isolation fence too, and would take that server down before the scenario begins.
         await SetIsolationActionAsync(cluster, IsolationAction.Reboot);
         var before = (await cluster.Admin.Leases.GetLeaseAsync(SystemCluster.Name, "s1")).Spec.Incarnation;
 
@@ -56,8 +55,7 @@ public class IsolationActionTests(ITestOutputHelper output)
         await GroupLifecycleTests.Served(cluster, "s1");
 
         // Set once the cluster runs: a lease that lapses while three agents and their guards start on a loaded machine
-        // is an isolation fence too, and would take that server down before the scenario begins. The agents' watch
-        // brings the change to s1 within milliseconds; its fence is T - F (3 s) after the cut.
+        // is an isolation fence too, and would take that server down before the scenario begins.
         await SetIsolationActionAsync(cluster, IsolationAction.StopClusterService);
         var before = (await cluster.Admin.Leases.GetLeaseAsync(SystemCluster.Name, "s1")).Spec.Incarnation;
         var agent = cluster.Agent("s1")!;
@@ -109,6 +107,11 @@ public class IsolationActionTests(ITestOutputHelper output)
         }
         catch
         {
+            foreach (var text in new[] { "Joined", "Fenc", "isolat", "Isolat", "TEST-HOST", "Stopp" })
+            {
+                output.WriteLine(string.Join("\n", cluster.LogLines(text)));
+            }
+
             output.WriteLine(cluster.Logs());
             throw;
         }
@@ -123,6 +126,10 @@ public class IsolationActionTests(ITestOutputHelper output)
         });
         Assert.Equal(IsolationAction.StopGroups, spec.IsolationAction);
         Assert.Equal(action, (await cluster.Admin.Clusters.GetClusterAsync(SystemCluster.Name)).Spec.IsolationAction);
+
+        // The agents learn it from the lease answers (the controller states it from its next reconcile, every renewal
+        // carries it): a few intervals are plenty, and nothing outside the agent shows when it has.
+        await Task.Delay(TimeSpan.FromMilliseconds(cluster.IntervalMs * 4));
     }
 
     /// <summary>Sets every link of the server down (it reaches neither the API nor a peer) and returns when.</summary>
