@@ -60,6 +60,54 @@ public sealed class AgentProcessTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task ApiGone_WithIsolationActionStopClusterService_FencesThenExitsFour_WithoutRejoining()
+    {
+        // An API of its own: this test kills it (the server is then isolated: no API, no peer).
+        var own = new ApiFixture();
+        var ownStopped = false;
+        await own.InitializeAsync();
+        try
+        {
+            var (cluster, server, key) = await own.NewServerAsync();
+            await own.Admin.Clusters.PatchClusterAsync(cluster, new System.Text.Json.Nodes.JsonObject
+            {
+                ["spec"] = new System.Text.Json.Nodes.JsonObject { ["isolationAction"] = "StopClusterService" },
+            });
+            using var run = new AgentRun();
+            await using var agent = run.Start(own.Address, cluster, server, key);
+            var incarnation = await own.WaitOnlineAsync(cluster, server, "the agent to join", JoinBound);
+
+            await own.DisposeAsync();
+            ownStopped = true;
+            var code = await agent.WaitForExitAsync("the agent to fence and stop after losing the API", TimeSpan.FromSeconds(30));
+            Assert.True(code == 4, $"expected exit code 4, got {code}: {agent.Output}");
+            Assert.Contains("isolated: isolation action StopClusterService follows", agent.Output, StringComparison.Ordinal);
+            var line = Assert.Single(File.ReadAllLines(run.PowerFile));
+            Assert.StartsWith($"stop-cluster-service isolated: incarnation {incarnation} fenced at lease age", line, StringComparison.Ordinal);
+            Assert.Equal(1, CountOf(agent.Output, "Joined with incarnation"));
+
+            // The stop told the fence guard to exit too: nothing is left to protect, nothing rejoins.
+            var guard = run.GuardPid();
+            for (var i = 0; i < 100 && guard is { } live && GuardProcesses.IsGuard(live); i++)
+            {
+                await Task.Delay(100);
+            }
+
+            Assert.False(guard is { } pid && GuardProcesses.IsGuard(pid), $"the fence guard (pid {guard}) still runs");
+        }
+        finally
+        {
+            if (!ownStopped)
+            {
+                await own.DisposeAsync();
+            }
+        }
+    }
+
+    private static int CountOf(string text, string part) =>
+        (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
+
+    [Fact]
     public async Task Sigterm_ReleasesGroups_AndExitsZero()
     {
         var (cluster, server, key) = await api.NewServerAsync();
