@@ -58,7 +58,8 @@ public sealed partial class SystemCluster : IAsyncDisposable
         typeof(SystemCluster).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
     /// <summary>Creates the network, starts clp-api and creates the cluster objects (no agent yet).</summary>
-    public static async Task<SystemCluster> CreateAsync(int intervalMs = 500, int timeoutMs = 6000, bool withDisk = true, bool withApp = true)
+    public static async Task<SystemCluster> CreateAsync(int intervalMs = 500, int timeoutMs = 6000, bool withDisk = true, bool withApp = true,
+        Action<ClusterSpec, TestNetwork>? configure = null)
     {
         var network = await TestNetwork.CreateAsync();
         var root = Directory.CreateTempSubdirectory("clp-systest-").FullName;
@@ -67,7 +68,7 @@ public sealed partial class SystemCluster : IAsyncDisposable
         try
         {
             await cluster.StartApiAsync();
-            await cluster.CreateObjectsAsync(withDisk, withApp);
+            await cluster.CreateObjectsAsync(withDisk, withApp, configure);
             return cluster;
         }
         catch
@@ -110,23 +111,21 @@ public sealed partial class SystemCluster : IAsyncDisposable
         _api?.WaitForExit(10_000);
     }
 
-    private async Task CreateObjectsAsync(bool withDisk, bool withApp)
+    private async Task CreateObjectsAsync(bool withDisk, bool withApp, Action<ClusterSpec, TestNetwork>? configure)
     {
         var servers = Network.Servers;
-        await Admin.Clusters.CreateClusterAsync(new Core.Model.Cluster
+        var spec = new ClusterSpec
         {
-            Metadata = new ObjectMeta { Name = Name },
-            Spec = new ClusterSpec
-            {
-                Heartbeat = new HeartbeatSpec { IntervalMs = IntervalMs, TimeoutMs = TimeoutMs },
-                StartupSyncWaitSeconds = 30,
-                Interconnects =
-                [
-                    new InterconnectSpec { Name = "ic1", Network = Network.Interconnect1 + ".0/24" },
-                    new InterconnectSpec { Name = "ic2", Network = Network.Interconnect2 + ".0/24" },
-                ],
-            },
-        }, autoMonitors: false);
+            Heartbeat = new HeartbeatSpec { IntervalMs = IntervalMs, TimeoutMs = TimeoutMs },
+            StartupSyncWaitSeconds = 30,
+            Interconnects =
+            [
+                new InterconnectSpec { Name = "ic1", Network = Network.Interconnect1 + ".0/24" },
+                new InterconnectSpec { Name = "ic2", Network = Network.Interconnect2 + ".0/24" },
+            ],
+        };
+        configure?.Invoke(spec, Network);
+        await Admin.Clusters.CreateClusterAsync(new Core.Model.Cluster { Metadata = new ObjectMeta { Name = Name }, Spec = spec }, autoMonitors: false);
         for (var i = 0; i < servers.Count; i++)
         {
             var host = servers[i];
