@@ -117,30 +117,47 @@ public sealed class SplitBrainChecker : IAsyncDisposable
     }
 
     /// <summary>The stretches without an answer, as [from, to) on the checker's clock: from the first unanswered
-    /// request to the next answered one (or the last request).</summary>
-    public IReadOnlyList<(double From, double To)> UnservedWindows(double after = 0)
+    /// request to the next answered one (or the last request), with the number of unanswered requests. A
+    /// single unanswered request between two answered ones is not a window (a request lost to a loaded
+    /// machine, not an outage: an outage spans at least two); <see cref="LostRequests"/> counts those.</summary>
+    public IReadOnlyList<(double From, double To, int Requests)> UnservedWindows(double after = 0)
     {
-        var windows = new List<(double, double)>();
+        var windows = new List<(double, double, int)>();
         double? from = null;
-        foreach (var (ms, server) in ClientAnswers.Where(a => a.Ms >= after))
+        var count = 0;
+        var answers = ClientAnswers.Where(a => a.Ms >= after).ToList();
+        foreach (var (ms, server) in answers)
         {
             if (server is null)
             {
                 from ??= ms;
+                count++;
             }
             else if (from is { } f)
             {
-                windows.Add((f, ms));
+                if (count > 1)
+                {
+                    windows.Add((f, ms, count));
+                }
+
                 from = null;
+                count = 0;
             }
         }
 
         if (from is { } open)
         {
-            windows.Add((open, ClientAnswers[^1].Ms));
+            windows.Add((open, answers[^1].Ms, count));
         }
 
         return windows;
+    }
+
+    /// <summary>Unanswered requests alone between two answered ones (not counted as unserved windows).</summary>
+    public int LostRequests(double after = 0)
+    {
+        var answers = ClientAnswers.Where(a => a.Ms >= after).ToList();
+        return Enumerable.Range(1, Math.Max(0, answers.Count - 2)).Count(i => answers[i].Server is null && answers[i - 1].Server is not null && answers[i + 1].Server is not null);
     }
 
     /// <summary>Every change of who held the floating IP, in order ("" = nobody, "s1+s2" = an overlap).</summary>
