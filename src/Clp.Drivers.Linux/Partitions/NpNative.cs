@@ -58,6 +58,11 @@ internal static partial class NpNative
     [LibraryImport("libc", EntryPoint = "isatty")]
     public static partial int IsATty(int fd);
 
+    public const short PollIn = 0x1;
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    public static unsafe partial int Poll(PollFd* fds, nuint count, int timeoutMs);
+
     [LibraryImport("libc", EntryPoint = "posix_openpt", SetLastError = true)]
     public static partial int PosixOpenPt(int flags);
 
@@ -69,4 +74,13 @@ internal static partial class NpNative
 
     [LibraryImport("libc", EntryPoint = "ptsname_r", SetLastError = true)]
     public static unsafe partial int PtsNameR(int fd, byte* buffer, nint length);
+
+    /// <summary>struct pollfd.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short REvents;
+    }
 }

@@ -130,6 +130,14 @@ internal sealed unsafe class SerialDevice : IDisposable
         return written;
     }
 
+    /// <summary>Waits up to <paramref name="timeoutMs"/> for input (or a hang-up) to read; for tests, which
+    /// must let the kernel carry a frame from one end of a pseudo-terminal to the other.</summary>
+    internal bool WaitReadable(int timeoutMs)
+    {
+        var poll = new NpNative.PollFd { Fd = Fd(), Events = NpNative.PollIn };
+        return NpNative.Poll(&poll, 1, timeoutMs) > 0;
+    }
+
     public void Dispose()
     {
         var fd = Interlocked.Exchange(ref _fd, -1);

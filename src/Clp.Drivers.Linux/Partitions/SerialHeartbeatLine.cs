@@ -52,6 +52,18 @@ public sealed class SerialHeartbeatLine : INpMedium
     /// <summary>Lines that were not frames, frames that did not verify, frames not newer than the last.</summary>
     internal (long Garbage, long Forged, long Replayed) Ignored { get; private set; }
 
+    /// <summary>For tests: waits up to <paramref name="timeoutMs"/> until the open device has input to read.</summary>
+    internal bool WaitForInput(int timeoutMs)
+    {
+        SerialDevice? device;
+        lock (_gate)
+        {
+            device = _device;
+        }
+
+        return device?.WaitReadable(timeoutMs) ?? false;
+    }
+
     public void Exchange(NpExchange exchange)
     {
         var start = _own.Started();
@@ -129,7 +141,7 @@ public sealed class SerialHeartbeatLine : INpMedium
                 {
                     _pending[_pendingLength++] = b;
                 }
-                else
+                else if (!_discarding)
                 {
                     // Longer than any frame: noise up to the next newline.
                     _discarding = true;
