@@ -217,7 +217,7 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
             var options = new LeaseKeeperOptions { NextIncarnation = last => last + 1 };
             Lease = new LeaseKeeper(this, Fence, options, test._time, NullLogger<LeaseKeeper>.Instance);
             Heartbeats = new HeartbeatService("c1", name, test._network.Join(name), () => view, Lease, test._time, NullLogger<HeartbeatService>.Instance);
-            Partitions = new PartitionMonitor(name, Heartbeats, () => view, new Dictionary<NpResolverType, NpCheck>(), test._time, NullLogger<PartitionMonitor>.Instance);
+            Partitions = new PartitionMonitor(name, Heartbeats, () => view, new Dictionary<NpResolverType, NpCheck>(), new Dictionary<NpResolverType, Clp.Core.Drivers.NpMediumFactory>(), test._time, NullLogger<PartitionMonitor>.Instance);
             Heartbeats.Observation = Partitions.Observation;
             options.RelaySource = Heartbeats.RelayTokens;
             options.Deferral = Partitions.ShouldDefer;
