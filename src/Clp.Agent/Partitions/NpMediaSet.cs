@@ -70,7 +70,19 @@ internal sealed partial class NpMediaSet(string self, IReadOnlyDictionary<NpReso
 
         foreach (var (entry, exchange) in due)
         {
-            entry.Running = Task.Run(() => entry.Medium.Exchange(exchange));
+            entry.Running = Task.Run(() =>
+            {
+                try
+                {
+                    entry.Medium.Exchange(exchange);
+                }
+                catch (Exception e)
+                {
+                    // A medium records its I/O failures itself; anything else is a bug in it. Its own check
+                    // then fails (the exchange never completed), the safe direction; say why once per failure.
+                    LogExchangeFailed(entry.Type.ToString(), entry.Location, e);
+                }
+            });
         }
     }
 
@@ -176,6 +188,9 @@ internal sealed partial class NpMediaSet(string self, IReadOnlyDictionary<NpReso
 
     [LoggerMessage(Level = LogLevel.Information, Message = "NP resolver {Resolver} ({Type}) uses {Location} on this server")]
     private partial void LogOpened(string resolver, string type, string location);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "An exchange on the {Type} NP medium {Location} failed unexpectedly")]
+    private partial void LogExchangeFailed(string type, string location, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "NP resolver {Resolver} ({Type}): this server's medium {Location} {Outcome}")]
     private partial void LogOwnCheck(string resolver, string type, string location, string outcome);
