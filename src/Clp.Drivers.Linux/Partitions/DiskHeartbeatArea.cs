@@ -172,11 +172,13 @@ public sealed class DiskHeartbeatArea : INpMedium
             }
         }
 
+        // A server list without this server is not a view to judge others' slots by: only empty slots then.
+        var reclaim = servers.Contains(_context.Server, StringComparer.OrdinalIgnoreCase);
         for (var k = 0; k < DiskSlot.Count; k++)
         {
             var i = (preferred + k) % DiskSlot.Count;
             if (i != _slot && (slots[i] is not { } slot
-                               || (Same(slot.Cluster, _context.Cluster) && !servers.Contains(slot.Server, StringComparer.OrdinalIgnoreCase))))
+                               || (reclaim && Same(slot.Cluster, _context.Cluster) && !servers.Contains(slot.Server, StringComparer.OrdinalIgnoreCase))))
             {
                 return i;
             }

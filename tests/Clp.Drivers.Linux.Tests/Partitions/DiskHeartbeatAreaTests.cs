@@ -187,6 +187,19 @@ public sealed class DiskHeartbeatAreaTests : IDisposable
     }
 
     [Fact]
+    public void Exchange_ServerListWithoutItself_TakesNoSlotOfAnotherServer()
+    {
+        var (a, _) = Server("server1");
+        a.Exchange(Servers("server1"));
+        var colliding = Enumerable.Range(0, 10_000).Select(i => $"m{i}").First(n => DiskSlot.PreferredIndex(n) == a.Slot);
+
+        var (b, _) = Server(colliding);
+        b.Exchange(Servers()); // a view that does not know the servers yet
+
+        Assert.NotEqual(a.Slot, b.Slot);
+    }
+
+    [Fact]
     public void Exchange_TornOrForeignBytes_AreIgnored_AndTheOwnerRewritesItsSlot()
     {
         var (a, clockA) = Server("server1");
