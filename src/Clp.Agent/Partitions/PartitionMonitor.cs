@@ -140,6 +140,15 @@ public sealed partial class PartitionMonitor(
             return DeferralDecision.No("the cluster is unknown");
         }
 
+        // A server failing one of its own restrictions (its ping targets silent, its URL unanswered, its writes
+        // to a Disk heartbeat area or its Com serial device failing) counts itself
+        // isolated: it never defers, whatever its peers could decide without it.
+        var own = Observation();
+        if (Resolvers().FirstOrDefault(r => NpResolution.IsRestriction(r) && NpResolution.AppliesTo(r, self) && own.Checks?.GetValueOrDefault(r.Name) != true) is { } failing)
+        {
+            return DeferralDecision.No($"this server fails its {failing.Name} check ({failing.Type})");
+        }
+
         var now = Now();
         var timeout = heartbeats.Timeout;
         var side = heartbeats.Peers.Side(now, timeout);
@@ -151,7 +160,7 @@ public sealed partial class PartitionMonitor(
         // Only countable peers count: the API no longer counts their votes, as they said in a message sent
         // after this server's heartbeat it echoes, at most T ago on this server's clock. A peer the API may
         // still count is on the controller's side; counting it here too could let both sides survive.
-        var observations = new Dictionary<string, NpObservation>(StringComparer.OrdinalIgnoreCase) { [self] = NpObservation.From(Observation()) };
+        var observations = new Dictionary<string, NpObservation>(StringComparer.OrdinalIgnoreCase) { [self] = NpObservation.From(own) };
         var excluded = new List<string>();
         foreach (var peer in side)
         {

@@ -191,30 +191,30 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
             await StepAsync();
         }
 
-        // Without the disk (their own checks fail, nobody alive on it) their side does not survive, though
-        // they hear each other: both fence.
+        // Their own disk checks fail: each counts itself isolated and never defers, though they hear each
+        // other: both fence.
         Assert.All(_nodes.Values, n => Assert.NotEmpty(n.Fence.Calls));
-        Assert.All(_nodes.Values, n => Assert.Contains("does not survive NP resolution", n.Fence.Calls.First(), StringComparison.Ordinal));
+        Assert.All(_nodes.Values, n => Assert.Contains("fails its disk1 check (Disk)", n.Fence.Calls.First(), StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task ApiDownForBoth_OnlyS2WritesTheDisk_S2Defers_AsTheFirstServerAliveOnDisk()
+    public async Task ApiDownForBoth_S1FailsItsDiskCheck_S1NeverDefers()
     {
         UseDiskResolver();
         _nodes["s1"].DiskReading = new NpMediumReading(false, ["s2"]);
         _nodes["s2"].DiskReading = new NpMediumReading(true, ["s2"]);
         await StartAsync();
         _nodes["s1"].ApiCut = _nodes["s2"].ApiCut = true;
-        for (var i = 0; i < 20; i++)
+        for (var i = 0; i < 12; i++)
         {
             await StepAsync();
         }
 
-        // s1 fails its disk check, so only s2 is counted, and s2 is the first server alive on disk.
-        Assert.Empty(_nodes["s2"].Fence.Calls);
-        Assert.NotNull(_nodes["s2"].Lease.DeferringSince);
-        Assert.Equal(["s2"], _nodes["s1"].Partitions.Observation().AliveOnDisk!["disk1"]);
-        Assert.False(_nodes["s1"].Partitions.Observation().Checks!["disk1"]);
+        // s1 hears s2, but its own writes to the heartbeat area fail: it counts itself isolated and fences.
+        Assert.Contains("fails its disk1 check (Disk)", _nodes["s1"].Fence.Calls.First(), StringComparison.Ordinal);
+        var observation = _nodes["s1"].Partitions.Observation();
+        Assert.False(observation.Checks!["disk1"]);
+        Assert.Equal(["s2"], observation.AliveOnDisk!["disk1"]);
     }
 
     [Fact]
