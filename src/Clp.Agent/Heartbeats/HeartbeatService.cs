@@ -53,6 +53,9 @@ public sealed partial class HeartbeatService : IAsyncDisposable
     /// <summary>This server's NP observations to send with each heartbeat (set by the partition monitor).</summary>
     public Func<PartitionObservation?> Observation { get; set; } = () => null;
 
+    /// <summary>The cluster's heartbeat secret from this incarnation's join grant; null before the first join.</summary>
+    public byte[]? Secret => (_lease.Grant ?? _grant)?.HeartbeatSecret;
+
     /// <summary>The heartbeat timeout T the last grant gave (how long a peer stays heard).</summary>
     public TimeSpan Timeout => _grant?.Timeout ?? TimeSpan.FromMilliseconds(_view().Cluster?.Spec.Heartbeat.TimeoutMs ?? 30_000);
 
