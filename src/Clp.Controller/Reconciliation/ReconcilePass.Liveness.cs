@@ -201,12 +201,13 @@ internal sealed partial class ReconcilePass
         return side;
     }
 
-    /// <summary>The name of a restriction resolver this server reported failing (or has not reported), or null.</summary>
+    /// <summary>The name of a restriction resolver this server reported failing (or has not reported), or null:
+    /// Ping and Http checks, and the own-medium checks of Disk (its writes complete) and Com (its device works).</summary>
     private string? FailedRestriction(Server server)
     {
         var checks = server.Status?.Partition?.Checks;
         return (_objects.Cluster.Value.Spec.NpResolvers ?? [])
-            .Where(r => NpResolution.IsRestriction(r) && r.Type is NpResolverType.Ping or NpResolverType.Http && NpResolution.AppliesTo(r, server.Metadata.Name))
+            .Where(r => NpResolution.IsRestriction(r) && NpResolution.AppliesTo(r, server.Metadata.Name))
             .FirstOrDefault(r => checks?.GetValueOrDefault(r.Name) != true)?.Name;
     }
 
