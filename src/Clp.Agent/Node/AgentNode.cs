@@ -116,6 +116,10 @@ public sealed partial class AgentNode : IAsyncDisposable
     /// <summary>The cluster as this agent last saw it (the clp-agent host sends its resources to the fence guard).</summary>
     public ClusterView View => _view.Current;
 
+    /// <summary>Whether the cluster is suspended, as this agent last saw it: its monitors and NP checks stop,
+    /// its lease keeps renewing and its fence stays armed.</summary>
+    public bool ClusterSuspended => _view.Current.Cluster?.Status?.Phase == ClusterPhases.Suspended;
+
     public async Task StartAsync()
     {
         _scheduler = await MonitorScheduler.StartAsync(loggers: _loggers);
@@ -364,7 +368,13 @@ public sealed partial class AgentNode : IAsyncDisposable
             _messages.Start(monitor.Metadata.Name, view.Version);
         }
 
-        return new MonitorRunner(context, spec, defaultTiming, recovery, _probes[spec.Type], Recovery, _time, _loggers.CreateLogger<MonitorRunner>());
+        return new MonitorRunner(context, spec, defaultTiming, recovery, _probes[spec.Type], Recovery, _time, _loggers.CreateLogger<MonitorRunner>())
+        {
+            // DESIGN rule 8: while the cluster is suspended no monitor probes or recovers (the resources keep
+            // running, the lease keeps renewing); the timeout ratio this agent applied stretches probe timeouts.
+            ClusterSuspended = () => ClusterSuspended,
+            TimeoutRatio = () => Lease.TimeoutRatio,
+        };
     }
 
     /// <summary>Rule 7: record what already runs here as Online, so it is kept (still placed here) or

@@ -15,6 +15,10 @@ public delegate Task<bool> NpCheck(NpResolverSpec resolver, CancellationToken ca
 /// 5): it runs the restriction checks of the resolvers that apply here, publishes its observations (in its
 /// heartbeats and its Server status), turns heartbeat changes into events, and decides whether the fence
 /// may be deferred when the lease has run out.</summary>
+/// <remarks>While the cluster is suspended (as this agent's view says; DESIGN rule 8) NP resolution stops:
+/// no check runs and the fence is never deferred, so a server whose lease runs out during a suspend fences
+/// as a lone server would (docs/partition-safety.md, "Suspend"). A check result older than three of its
+/// intervals counts as failed, so after the resume the server reports failing checks until they ran again.</remarks>
 public sealed partial class PartitionMonitor(
     string self,
     HeartbeatService heartbeats,
@@ -55,6 +59,11 @@ public sealed partial class PartitionMonitor(
     /// resolver), without waiting for them.</summary>
     public void RunDueChecks(CancellationToken cancellationToken)
     {
+        if (Suspended)
+        {
+            return;
+        }
+
         var now = Now();
         foreach (var resolver in Resolvers().Where(r => NpResolution.IsRestriction(r) && NpResolution.AppliesTo(r, self)))
         {
@@ -115,6 +124,14 @@ public sealed partial class PartitionMonitor(
             return DeferralDecision.No("the cluster is unknown");
         }
 
+        if (Suspended)
+        {
+            // The agent cannot learn of a resume while cut off, and after the resume the controller judges
+            // every silent server after T + M: a dead server and a cut-off one look alike to it. So the fence
+            // stays armed through a suspend, with nothing to defer it.
+            return DeferralDecision.No("the cluster is suspended: NP resolution is stopped, so the fence is not deferred");
+        }
+
         var now = Now();
         var timeout = heartbeats.Timeout;
         var side = heartbeats.Peers.Side(now, timeout);
@@ -155,6 +172,9 @@ public sealed partial class PartitionMonitor(
             ? new DeferralDecision(true, $"the API is unreachable for this side ({who}), which survives NP resolution: {verdict.Reason}")
             : DeferralDecision.No($"this side ({who}) does not survive NP resolution: {verdict.Reason}");
     }
+
+    /// <summary>Whether the cluster is suspended, as this agent last saw it.</summary>
+    public bool Suspended => view().Cluster?.Status?.Phase == ClusterPhases.Suspended;
 
     private List<NpResolverSpec> Resolvers() => view().Cluster?.Spec.NpResolvers ?? [];
 

@@ -252,7 +252,7 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
                 ++_test._tokens));
         }
 
-        public Task<RenewAnswer> RenewAsync(long incarnation, TimeSpan timeout, long? voteToken, IReadOnlyList<RelayedRenewal> relayed, CancellationToken cancellationToken)
+        public Task<RenewAnswer> RenewAsync(long incarnation, TimeSpan timeout, int timeoutRatioAck, long? voteToken, IReadOnlyList<RelayedRenewal> relayed, CancellationToken cancellationToken)
         {
             if (ApiCut)
             {

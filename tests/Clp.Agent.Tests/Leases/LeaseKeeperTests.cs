@@ -215,7 +215,7 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
             return Task.FromResult(new JoinGrant(incarnation, I, T, "store-1", 10));
         }
 
-        public async Task<RenewAnswer> RenewAsync(long incarnation, TimeSpan timeout, long? voteToken, IReadOnlyList<Clp.Core.Model.RelayedRenewal> relayed, CancellationToken cancellationToken)
+        public async Task<RenewAnswer> RenewAsync(long incarnation, TimeSpan timeout, int timeoutRatioAck, long? voteToken, IReadOnlyList<Clp.Core.Model.RelayedRenewal> relayed, CancellationToken cancellationToken)
         {
             if (RenewHangs)
             {
