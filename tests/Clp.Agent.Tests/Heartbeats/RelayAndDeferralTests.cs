@@ -29,10 +29,14 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
     private readonly Dictionary<string, Node> _nodes = [];
     private readonly CancellationTokenSource _stop = new();
     private long _tokens;
+    private ClusterView _view;
+
+    /// <summary>The T and ratio the API's renewal answers state (null: none).</summary>
+    private (TimeSpan Timeout, int Ratio)? _answer;
 
     public RelayAndDeferralTests()
     {
-        var view = new ClusterView(
+        _view = new ClusterView(
             new Cluster
             {
                 Metadata = new ObjectMeta { Name = "c1", Uid = "uid-1" },
@@ -50,7 +54,7 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
             ClusterView.Map<Group>(), ClusterView.Map<Resource>(), ClusterView.Map<Clp.Core.Model.Monitor>(), ClusterView.Map<Operation>());
         foreach (var name in new[] { "s1", "s2" })
         {
-            _nodes[name] = new Node(name, this, view);
+            _nodes[name] = new Node(name, this, () => _view);
         }
     }
 
@@ -180,6 +184,53 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
         Assert.Empty(_nodes["s2"].Fence.Calls);
     }
 
+    [Fact]
+    public async Task ApiDownForBoth_WhileTheClusterIsSuspended_NeitherDefers_BothFenceAtTMinusF()
+    {
+        // The same outage as above, during a suspend: NP resolution is stopped, so nothing defers the fence
+        // (a server cut off cannot learn of a resume; after it the controller judges silence by T + M).
+        _view = _view with { Cluster = Suspended(_view.Cluster!) };
+        await StartAsync();
+        await StepAsync();
+        _nodes["s1"].ApiCut = _nodes["s2"].ApiCut = true;
+        for (var i = 0; i < 7; i++)
+        {
+            await StepAsync();
+        }
+
+        Assert.All(_nodes.Values, n => Assert.NotEmpty(n.Fence.Calls));
+        Assert.All(_nodes.Values, n => Assert.Contains("suspended", n.Fence.Calls.First(), StringComparison.Ordinal));
+        Assert.All(_nodes.Values, n => Assert.Null(n.Lease.DeferringSince));
+    }
+
+    [Fact]
+    public async Task TimeoutRatio_StretchesHowLongAPeerStaysHeard_OnceARenewalStatedIt()
+    {
+        await StartAsync();
+        _answer = (T * 2, 2);
+        await StepAsync(); // the answers state T = 16 s, ratio 2
+        Assert.Equal(T, _nodes["s1"].Heartbeats.Timeout);
+        await StepAsync(); // the renewals stating 16 s succeeded
+        Assert.All(_nodes.Values, n => Assert.Equal(T * 2, n.Heartbeats.Timeout));
+
+        // The peers stop hearing each other (their last heartbeats went out one interval ago, at the start of
+        // the step): s2 stays heard by s1 for 16 s, not 8 s, and not a tick longer.
+        _network.Cut = true;
+        _time.Advance(T * 2 - I);
+        Assert.Contains("s2", _nodes["s1"].Heartbeats.Peers.Heard(Now(), _nodes["s1"].Heartbeats.Timeout));
+        _time.Advance(TimeSpan.FromTicks(1));
+        Assert.DoesNotContain("s2", _nodes["s1"].Heartbeats.Peers.Heard(Now(), _nodes["s1"].Heartbeats.Timeout));
+    }
+
+    private Clp.Policy.Time.Instant Now() => Clp.Policy.Time.Instant.FromTimestamp(_time.GetTimestamp(), _time.TimestampFrequency);
+
+    private static Cluster Suspended(Cluster cluster) => new()
+    {
+        Metadata = cluster.Metadata,
+        Spec = cluster.Spec,
+        Status = new ClusterStatus { Phase = ClusterPhases.Suspended },
+    };
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -209,15 +260,15 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
         private readonly RelayAndDeferralTests _test;
         private readonly string _name;
 
-        public Node(string name, RelayAndDeferralTests test, ClusterView view)
+        public Node(string name, RelayAndDeferralTests test, Func<ClusterView> view)
         {
             _name = name;
             _test = test;
             Fence = new RecordingFence();
             var options = new LeaseKeeperOptions { NextIncarnation = last => last + 1 };
             Lease = new LeaseKeeper(this, Fence, options, test._time, NullLogger<LeaseKeeper>.Instance);
-            Heartbeats = new HeartbeatService("c1", name, test._network.Join(name), () => view, Lease, test._time, NullLogger<HeartbeatService>.Instance);
-            Partitions = new PartitionMonitor(name, Heartbeats, () => view, new Dictionary<NpResolverType, NpCheck>(), test._time, NullLogger<PartitionMonitor>.Instance);
+            Heartbeats = new HeartbeatService("c1", name, test._network.Join(name), view, Lease, test._time, NullLogger<HeartbeatService>.Instance);
+            Partitions = new PartitionMonitor(name, Heartbeats, view, new Dictionary<NpResolverType, NpCheck>(), test._time, NullLogger<PartitionMonitor>.Instance);
             Heartbeats.Observation = Partitions.Observation;
             options.RelaySource = Heartbeats.RelayTokens;
             options.Deferral = Partitions.ShouldDefer;
@@ -274,7 +325,7 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
             }
 
             Renewals.Writer.TryWrite(true);
-            return Task.FromResult(new RenewAnswer(++_test._tokens, results));
+            return Task.FromResult(new RenewAnswer(++_test._tokens, results, _test._answer?.Timeout, _test._answer?.Ratio));
         }
     }
 
