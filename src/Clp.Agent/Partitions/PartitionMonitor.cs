@@ -17,7 +17,7 @@ public delegate Task<bool> NpCheck(NpResolverSpec resolver, CancellationToken ca
 /// may be deferred when the lease has run out.</summary>
 /// <remarks>While the cluster is suspended (as this agent's view says; DESIGN rule 8) NP resolution stops:
 /// no check runs and the fence is never deferred, so a server whose lease runs out during a suspend fences
-/// as a lone server would (docs/partition-safety.md, "Suspend"). A check result older than three of its
+/// as a lone server would (docs/partition-safety.md, section 10). A check result older than three of its
 /// intervals counts as failed, so after the resume the server reports failing checks until they ran again.</remarks>
 public sealed partial class PartitionMonitor(
     string self,
