@@ -126,6 +126,7 @@ public sealed partial class AgentNode : IAsyncDisposable
         Lease.Renewed += _ => Wake();
         _leaseLoop = Task.Run(() => Lease.RunAsync(_leaseStop.Token));
         _loops.Add(Task.Run(() => WatchAsync(_stop.Token)));
+        _loops.Add(Task.Run(() => WatchClusterObjectAsync(_stop.Token)));
         _loops.Add(Task.Run(() => ReconcileLoopAsync(_stop.Token)));
         if (Heartbeats is not null)
         {
@@ -178,6 +179,30 @@ public sealed partial class AgentNode : IAsyncDisposable
                 await foreach (var change in _client.Watcher.WatchClusterAsync(_options.Cluster, _view.RelistAsync, cancellationToken: cancellationToken))
                 {
                     if (change.Type == WatchEventType.Relisted || _view.Apply(change))
+                    {
+                        Wake();
+                    }
+                }
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogWatchFailed(e.Message);
+                await Task.Delay(_options.RetryDelay, _time, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Follows this cluster's own object (phase, e.g. Suspended; spec edits) on the clusters feed: the
+    /// per-cluster feed carries every kind in the cluster but not the Cluster itself.</summary>
+    private async Task WatchClusterObjectAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var change in _client.Watcher.WatchKindAsync(Kinds.Cluster, _options.Cluster, _view.RelistClusterAsync, cancellationToken: cancellationToken))
+                {
+                    if (change.Type == WatchEventType.Relisted || _view.ApplyClusterObject(change))
                     {
                         Wake();
                     }
