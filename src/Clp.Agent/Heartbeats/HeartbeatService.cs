@@ -53,6 +53,9 @@ public sealed partial class HeartbeatService : IAsyncDisposable
     /// <summary>This server's NP observations to send with each heartbeat (set by the partition monitor).</summary>
     public Func<PartitionObservation?> Observation { get; set; } = () => null;
 
+    /// <summary>The cluster's heartbeat secret from this incarnation's join grant; null before the first join.</summary>
+    public byte[]? Secret => (_lease.Grant ?? _grant)?.HeartbeatSecret;
+
     /// <summary>How long a peer stays heard: T with the timeout ratio applied, as the lease's fence uses it
     /// (<see cref="LeaseKeeper.Timing"/>: a longer T once a renewal stated it, a shorter one at once), so the
     /// deferral check never counts a peer or an echo older than the T the API knows this agent by; before the

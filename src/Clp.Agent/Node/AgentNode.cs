@@ -90,7 +90,7 @@ public sealed partial class AgentNode : IAsyncDisposable
         if (network is not null)
         {
             Heartbeats = new HeartbeatService(options.Cluster, options.Server, network.Transport, () => _view.Current, Lease, time, loggers.CreateLogger<HeartbeatService>());
-            Partitions = new PartitionMonitor(options.Server, Heartbeats, () => _view.Current, network.Checks, time, loggers.CreateLogger<PartitionMonitor>());
+            Partitions = new PartitionMonitor(options.Server, Heartbeats, () => _view.Current, network.Checks, network.Media ?? new Dictionary<NpResolverType, NpMediumFactory>(), time, loggers.CreateLogger<PartitionMonitor>());
             Heartbeats.Observation = Partitions.Observation;
             leaseOptions.RelaySource = Heartbeats.RelayTokens;
             leaseOptions.Deferral = Partitions.ShouldDefer;
@@ -146,6 +146,7 @@ public sealed partial class AgentNode : IAsyncDisposable
             try
             {
                 Partitions!.RunDueChecks(cancellationToken);
+                Partitions.ExchangeMedia();
                 var changes = Heartbeats!.Peers.Changes(Heartbeats.Expected(), Now(), Heartbeats.Timeout);
                 if (changes.Count > 0)
                 {
@@ -538,6 +539,7 @@ public sealed partial class AgentNode : IAsyncDisposable
             await Heartbeats.DisposeAsync();
         }
 
+        Partitions?.Dispose();
         _stop.Dispose();
         _leaseStop.Dispose();
         _wake.Dispose();

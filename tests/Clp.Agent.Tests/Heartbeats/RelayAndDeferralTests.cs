@@ -6,6 +6,7 @@ using Clp.Agent.Heartbeats;
 using Clp.Agent.Leases;
 using Clp.Agent.Partitions;
 using Clp.Agent.View;
+using Clp.Core.Drivers;
 using Clp.Core.Model;
 using Clp.Core.Security;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -78,6 +79,8 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
     {
         foreach (var node in _nodes.Values)
         {
+            // As the agent's partition loop does every interval.
+            node.Partitions.ExchangeMedia();
             node.Heartbeats.Tick();
         }
 
@@ -143,6 +146,78 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
         Assert.All(_nodes.Values, n => Assert.True(n.Lease.IsFresh));
         Assert.All(_nodes.Values, n => Assert.Null(n.Lease.DeferringSince));
         Assert.All(_nodes.Values, n => Assert.Empty(n.Fence.Calls));
+    }
+
+    private void UseDiskResolver() => _view = _view with
+    {
+        Cluster = new Cluster
+        {
+            Metadata = _view.Cluster!.Metadata,
+            Spec = new ClusterSpec
+            {
+                Heartbeat = _view.Cluster.Spec.Heartbeat,
+                Interconnects = _view.Cluster.Spec.Interconnects,
+                NpResolvers = [new NpResolverSpec { Name = "disk1", Type = NpResolverType.Disk, Path = "/shared/hb.area" }],
+            },
+        },
+    };
+
+    [Fact]
+    public async Task ApiDownForBoth_DiskShowsTheMasterAlive_BothDefer()
+    {
+        UseDiskResolver();
+        await StartAsync();
+        _nodes["s1"].ApiCut = _nodes["s2"].ApiCut = true;
+        for (var i = 0; i < 20; i++)
+        {
+            await StepAsync();
+        }
+
+        Assert.All(_nodes.Values, n => Assert.Empty(n.Fence.Calls));
+        Assert.All(_nodes.Values, n => Assert.NotNull(n.Lease.DeferringSince));
+        Assert.Equal(["s1", "s2"], _nodes["s2"].Partitions.Observation().AliveOnDisk!["disk1"]);
+    }
+
+    [Fact]
+    public async Task ApiDownForBoth_DiskAreaFailsOnBoth_BothFence()
+    {
+        UseDiskResolver();
+        foreach (var node in _nodes.Values)
+        {
+            node.DiskReading = new NpMediumReading(false, []);
+        }
+
+        await StartAsync();
+        _nodes["s1"].ApiCut = _nodes["s2"].ApiCut = true;
+        for (var i = 0; i < 12; i++)
+        {
+            await StepAsync();
+        }
+
+        // Their own disk checks fail: each counts itself isolated and never defers, though they hear each
+        // other: both fence.
+        Assert.All(_nodes.Values, n => Assert.NotEmpty(n.Fence.Calls));
+        Assert.All(_nodes.Values, n => Assert.Contains("fails its disk1 check (Disk)", n.Fence.Calls.First(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ApiDownForBoth_S1FailsItsDiskCheck_S1NeverDefers()
+    {
+        UseDiskResolver();
+        _nodes["s1"].DiskReading = new NpMediumReading(false, ["s2"]);
+        _nodes["s2"].DiskReading = new NpMediumReading(true, ["s2"]);
+        await StartAsync();
+        _nodes["s1"].ApiCut = _nodes["s2"].ApiCut = true;
+        for (var i = 0; i < 12; i++)
+        {
+            await StepAsync();
+        }
+
+        // s1 hears s2, but its own writes to the heartbeat area fail: it counts itself isolated and fences.
+        Assert.Contains("fails its disk1 check (Disk)", _nodes["s1"].Fence.Calls.First(), StringComparison.Ordinal);
+        var observation = _nodes["s1"].Partitions.Observation();
+        Assert.False(observation.Checks!["disk1"]);
+        Assert.Equal(["s2"], observation.AliveOnDisk!["disk1"]);
     }
 
     [Fact]
@@ -268,13 +343,19 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
             var options = new LeaseKeeperOptions { NextIncarnation = last => last + 1 };
             Lease = new LeaseKeeper(this, Fence, options, test._time, NullLogger<LeaseKeeper>.Instance);
             Heartbeats = new HeartbeatService("c1", name, test._network.Join(name), view, Lease, test._time, NullLogger<HeartbeatService>.Instance);
-            Partitions = new PartitionMonitor(name, Heartbeats, view, new Dictionary<NpResolverType, NpCheck>(), test._time, NullLogger<PartitionMonitor>.Instance);
+            Partitions = new PartitionMonitor(name, Heartbeats, view, new Dictionary<NpResolverType, NpCheck>(), new Dictionary<NpResolverType, NpMediumFactory>
+            {
+                [NpResolverType.Disk] = _ => new FixedMedium(() => DiskReading),
+            }, test._time, NullLogger<PartitionMonitor>.Instance);
             Heartbeats.Observation = Partitions.Observation;
             options.RelaySource = Heartbeats.RelayTokens;
             options.Deferral = Partitions.ShouldDefer;
         }
 
         public LeaseKeeper Lease { get; }
+
+        /// <summary>What this server's Disk heartbeat area shows (when the cluster has a Disk resolver).</summary>
+        public NpMediumReading DiskReading { get; set; } = new(true, ["s1", "s2"]);
 
         public HeartbeatService Heartbeats { get; }
 
@@ -326,6 +407,20 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
 
             Renewals.Writer.TryWrite(true);
             return Task.FromResult(new RenewAnswer(++_test._tokens, results, _test._answer?.Timeout, _test._answer?.Ratio));
+        }
+    }
+
+    /// <summary>A Disk medium whose reading the test sets (the real one is tested on files in Clp.Drivers.Linux.Tests).</summary>
+    private sealed class FixedMedium(Func<NpMediumReading> reading) : INpMedium
+    {
+        public void Exchange(NpExchange exchange)
+        {
+        }
+
+        public NpMediumReading Read(TimeSpan ownDeadline, TimeSpan peerWindow) => reading();
+
+        public void Dispose()
+        {
         }
     }
 

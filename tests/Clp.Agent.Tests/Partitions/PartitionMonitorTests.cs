@@ -4,6 +4,7 @@ using Clp.Agent.Heartbeats;
 using Clp.Agent.Leases;
 using Clp.Agent.Partitions;
 using Clp.Agent.View;
+using Clp.Core.Drivers;
 using Clp.Core.Model;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -33,7 +34,7 @@ public sealed class PartitionMonitorTests : IAsyncDisposable
             Interlocked.Increment(ref _checks);
             return Task.FromResult(true);
         },
-    }, _time, NullLogger<PartitionMonitor>.Instance);
+    }, new Dictionary<NpResolverType, NpMediumFactory>(), _time, NullLogger<PartitionMonitor>.Instance);
 
     [Fact]
     public void Suspended_NoCheckRuns_AndTheFenceIsNotDeferred_ResumedTheChecksRunAgain()
