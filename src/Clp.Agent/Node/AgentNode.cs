@@ -116,12 +116,17 @@ public sealed partial class AgentNode : IAsyncDisposable
     /// <summary>The cluster as this agent last saw it (the clp-agent host sends its resources to the fence guard).</summary>
     public ClusterView View => _view.Current;
 
+    /// <summary>Whether the cluster is suspended, as this agent last saw it: its monitors and NP checks stop,
+    /// its lease keeps renewing and its fence stays armed.</summary>
+    public bool ClusterSuspended => _view.Current.Cluster?.Status?.Phase == ClusterPhases.Suspended;
+
     public async Task StartAsync()
     {
         _scheduler = await MonitorScheduler.StartAsync(loggers: _loggers);
         Lease.Renewed += _ => Wake();
         _leaseLoop = Task.Run(() => Lease.RunAsync(_leaseStop.Token));
         _loops.Add(Task.Run(() => WatchAsync(_stop.Token)));
+        _loops.Add(Task.Run(() => WatchClusterObjectAsync(_stop.Token)));
         _loops.Add(Task.Run(() => ReconcileLoopAsync(_stop.Token)));
         if (Heartbeats is not null)
         {
@@ -175,6 +180,30 @@ public sealed partial class AgentNode : IAsyncDisposable
                 await foreach (var change in _client.Watcher.WatchClusterAsync(_options.Cluster, _view.RelistAsync, cancellationToken: cancellationToken))
                 {
                     if (change.Type == WatchEventType.Relisted || _view.Apply(change))
+                    {
+                        Wake();
+                    }
+                }
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogWatchFailed(e.Message);
+                await Task.Delay(_options.RetryDelay, _time, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Follows this cluster's own object (phase, e.g. Suspended; spec edits) on the clusters feed: the
+    /// per-cluster feed carries every kind in the cluster but not the Cluster itself.</summary>
+    private async Task WatchClusterObjectAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var change in _client.Watcher.WatchKindAsync(Kinds.Cluster, _options.Cluster, _view.RelistClusterAsync, cancellationToken: cancellationToken))
+                {
+                    if (change.Type == WatchEventType.Relisted || _view.ApplyClusterObject(change))
                     {
                         Wake();
                     }
@@ -365,7 +394,13 @@ public sealed partial class AgentNode : IAsyncDisposable
             _messages.Start(monitor.Metadata.Name, view.Version);
         }
 
-        return new MonitorRunner(context, spec, defaultTiming, recovery, _probes[spec.Type], Recovery, _time, _loggers.CreateLogger<MonitorRunner>());
+        return new MonitorRunner(context, spec, defaultTiming, recovery, _probes[spec.Type], Recovery, _time, _loggers.CreateLogger<MonitorRunner>())
+        {
+            // DESIGN rule 8: while the cluster is suspended no monitor probes or recovers (the resources keep
+            // running, the lease keeps renewing); the timeout ratio this agent applied stretches probe timeouts.
+            ClusterSuspended = () => ClusterSuspended,
+            TimeoutRatio = () => Lease.TimeoutRatio,
+        };
     }
 
     /// <summary>Rule 7: record what already runs here as Online, so it is kept (still placed here) or

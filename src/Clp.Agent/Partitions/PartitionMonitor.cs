@@ -17,6 +17,11 @@ public delegate Task<bool> NpCheck(NpResolverSpec resolver, CancellationToken ca
 /// 5): it runs the restriction checks of the resolvers that apply here and exchanges on their media (Disk
 /// heartbeat areas, Com lines), publishes its observations (in its heartbeats and its Server status), and
 /// decides whether the fence may be deferred when the lease has run out.</summary>
+/// <remarks>While the cluster is suspended (as this agent's view says; DESIGN rule 8) NP resolution stops:
+/// no Ping or Http check runs and the fence is never deferred, so a server whose lease runs out during a
+/// suspend fences as a lone server would (docs/partition-safety.md, "Suspend"). The media exchanges go on
+/// (they are heartbeats, as the LAN ones). A check result older than three of its intervals counts as
+/// failed, so after the resume the server reports failing checks until they ran again.</remarks>
 public sealed partial class PartitionMonitor(
     string self,
     HeartbeatService heartbeats,
@@ -80,6 +85,11 @@ public sealed partial class PartitionMonitor(
     /// resolver), without waiting for them.</summary>
     public void RunDueChecks(CancellationToken cancellationToken)
     {
+        if (Suspended)
+        {
+            return;
+        }
+
         var now = Now();
         foreach (var resolver in Resolvers().Where(r => NpResolution.IsRestriction(r) && NpResolution.AppliesTo(r, self)))
         {
@@ -140,6 +150,14 @@ public sealed partial class PartitionMonitor(
             return DeferralDecision.No("the cluster is unknown");
         }
 
+        if (Suspended)
+        {
+            // The agent cannot learn of a resume while cut off, and after the resume the controller judges
+            // every silent server after T + M: a dead server and a cut-off one look alike to it. So the fence
+            // stays armed through a suspend, with nothing to defer it.
+            return DeferralDecision.No("the cluster is suspended: NP resolution is stopped, so the fence is not deferred");
+        }
+
         // A server failing one of its own restrictions (its ping targets silent, its URL unanswered, its writes
         // to a Disk heartbeat area or its Com serial device failing) counts itself
         // isolated: it never defers, whatever its peers could decide without it.
@@ -189,6 +207,9 @@ public sealed partial class PartitionMonitor(
             ? new DeferralDecision(true, $"the API is unreachable for this side ({who}), which survives NP resolution: {verdict.Reason}")
             : DeferralDecision.No($"this side ({who}) does not survive NP resolution: {verdict.Reason}");
     }
+
+    /// <summary>Whether the cluster is suspended, as this agent last saw it.</summary>
+    public bool Suspended => view().Cluster?.Status?.Phase == ClusterPhases.Suspended;
 
     private List<NpResolverSpec> Resolvers() => view().Cluster?.Spec.NpResolvers ?? [];
 

@@ -32,6 +32,9 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
     private long _tokens;
     private ClusterView _view;
 
+    /// <summary>The T and ratio the API's renewal answers state (null: none).</summary>
+    private (TimeSpan Timeout, int Ratio)? _answer;
+
     public RelayAndDeferralTests()
     {
         _view = new ClusterView(
@@ -256,6 +259,53 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
         Assert.Empty(_nodes["s2"].Fence.Calls);
     }
 
+    [Fact]
+    public async Task ApiDownForBoth_WhileTheClusterIsSuspended_NeitherDefers_BothFenceAtTMinusF()
+    {
+        // The same outage as above, during a suspend: NP resolution is stopped, so nothing defers the fence
+        // (a server cut off cannot learn of a resume; after it the controller judges silence by T + M).
+        _view = _view with { Cluster = Suspended(_view.Cluster!) };
+        await StartAsync();
+        await StepAsync();
+        _nodes["s1"].ApiCut = _nodes["s2"].ApiCut = true;
+        for (var i = 0; i < 7; i++)
+        {
+            await StepAsync();
+        }
+
+        Assert.All(_nodes.Values, n => Assert.NotEmpty(n.Fence.Calls));
+        Assert.All(_nodes.Values, n => Assert.Contains("suspended", n.Fence.Calls.First(), StringComparison.Ordinal));
+        Assert.All(_nodes.Values, n => Assert.Null(n.Lease.DeferringSince));
+    }
+
+    [Fact]
+    public async Task TimeoutRatio_StretchesHowLongAPeerStaysHeard_OnceARenewalStatedIt()
+    {
+        await StartAsync();
+        _answer = (T * 2, 2);
+        await StepAsync(); // the answers state T = 16 s, ratio 2
+        Assert.Equal(T, _nodes["s1"].Heartbeats.Timeout);
+        await StepAsync(); // the renewals stating 16 s succeeded
+        Assert.All(_nodes.Values, n => Assert.Equal(T * 2, n.Heartbeats.Timeout));
+
+        // The peers stop hearing each other (their last heartbeats went out one interval ago, at the start of
+        // the step): s2 stays heard by s1 for 16 s, not 8 s, and not a tick longer.
+        _network.Cut = true;
+        _time.Advance(T * 2 - I);
+        Assert.Contains("s2", _nodes["s1"].Heartbeats.Peers.Heard(Now(), _nodes["s1"].Heartbeats.Timeout));
+        _time.Advance(TimeSpan.FromTicks(1));
+        Assert.DoesNotContain("s2", _nodes["s1"].Heartbeats.Peers.Heard(Now(), _nodes["s1"].Heartbeats.Timeout));
+    }
+
+    private Clp.Policy.Time.Instant Now() => Clp.Policy.Time.Instant.FromTimestamp(_time.GetTimestamp(), _time.TimestampFrequency);
+
+    private static Cluster Suspended(Cluster cluster) => new()
+    {
+        Metadata = cluster.Metadata,
+        Spec = cluster.Spec,
+        Status = new ClusterStatus { Phase = ClusterPhases.Suspended },
+    };
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -334,7 +384,7 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
                 ++_test._tokens));
         }
 
-        public Task<RenewAnswer> RenewAsync(long incarnation, TimeSpan timeout, long? voteToken, IReadOnlyList<RelayedRenewal> relayed, CancellationToken cancellationToken)
+        public Task<RenewAnswer> RenewAsync(long incarnation, TimeSpan timeout, int timeoutRatioAck, long? voteToken, IReadOnlyList<RelayedRenewal> relayed, CancellationToken cancellationToken)
         {
             if (ApiCut)
             {
@@ -356,7 +406,7 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
             }
 
             Renewals.Writer.TryWrite(true);
-            return Task.FromResult(new RenewAnswer(++_test._tokens, results));
+            return Task.FromResult(new RenewAnswer(++_test._tokens, results, _test._answer?.Timeout, _test._answer?.Ratio));
         }
     }
 

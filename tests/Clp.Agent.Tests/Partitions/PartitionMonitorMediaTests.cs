@@ -250,7 +250,7 @@ public sealed class PartitionMonitorMediaTests : IAsyncDisposable
     {
         public Task<JoinGrant> AcquireAsync(long incarnation, TimeSpan timeout, CancellationToken cancellationToken) => throw new HttpRequestException("no API in this test");
 
-        public Task<RenewAnswer> RenewAsync(long incarnation, TimeSpan timeout, long? voteToken, IReadOnlyList<RelayedRenewal> relayed, CancellationToken cancellationToken) => throw new HttpRequestException("no API in this test");
+        public Task<RenewAnswer> RenewAsync(long incarnation, TimeSpan timeout, int timeoutRatioAck, long? voteToken, IReadOnlyList<RelayedRenewal> relayed, CancellationToken cancellationToken) => throw new HttpRequestException("no API in this test");
     }
 
     private sealed class NoFence : IFence
