@@ -299,8 +299,11 @@ public sealed partial class ControllerService : BackgroundService
         lock (state)
         {
             Instant? earliest = null;
-            if (state.Judge is { } judge)
+            if (state.Judge is { } clusterJudge)
             {
+                // A renewal may have been the last to acknowledge a shorter T (or state a longer one): judge
+                // with the longest T a live agent stated, as the reconcile does.
+                var judge = clusterJudge.Acknowledged(_registry.LongestStatedTimeout(state.Key));
                 foreach (var server in state.JudgedServers)
                 {
                     if (_registry.Get(state.Key, server) is { Revoked: false } view)

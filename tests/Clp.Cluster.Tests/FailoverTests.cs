@@ -220,6 +220,39 @@ public sealed class FailoverTests(Xunit.Abstractions.ITestOutputHelper output) :
         Assert.Equal(["app1", "fip1"], world.History.Where(h => !h.Active).Select(h => h.Resource));
     }
 
+    [Fact]
+    public async Task SuspendedCluster_ADeadServerIsNotFailedOver_UntilTPlusMAfterTheResume()
+    {
+        foreach (var server in new[] { "s1", "s2", "s3" })
+        {
+            await _cluster.StartAgentAsync(server);
+        }
+
+        var world = _cluster.World;
+        await SimulatedCluster.WaitForAsync(() => Task.FromResult(world.ActiveOn("app1").SequenceEqual(["s1"])), "g1 to run on s1", Bound);
+        await RunOperationAsync(Core.Model.OperationVerb.ClusterSuspend, "suspend-dead");
+        await SimulatedCluster.WaitForAsync(() => Task.FromResult(_cluster.Agents.Values.All(a => a.ClusterSuspended)), "every agent to see the suspend", Bound);
+
+        // s1 dies during the suspend; twice T + M later nothing has failed over and nobody fenced.
+        await _cluster.KillServerAsync("s1");
+        await Task.Delay(TimeSpan.FromMilliseconds(2.2 * _cluster.TimeoutMs));
+        Assert.Empty(world.ActiveOn("app1"));
+        Assert.Equal("s1", (await _cluster.GroupAsync()).Status!.CurrentServer);
+        Assert.False((await _cluster.Admin.Leases.GetLeaseAsync(SimulatedCluster.Name, "s1")).Status!.Revoked, "s1 was judged down while the cluster was suspended");
+        Assert.All(_cluster.Agents.Values, a => Assert.Null(a.Lease.LastFence)); // the others kept renewing
+
+        // Resumed: s1 is judged down only after a fresh T + M, then g1 fails over to s2.
+        var resumedAt = DateTimeOffset.UtcNow;
+        await RunOperationAsync(Core.Model.OperationVerb.ClusterResume, "resume-dead");
+        await SimulatedCluster.WaitForAsync(() => Task.FromResult(world.ActiveOn("app1").SequenceEqual(["s2"])), "g1 to fail over to s2 after the resume", Bound);
+        var failedOverAt = world.History.Last(h => h.Active && h.Server == "s2" && h.Resource == "fip1").At;
+        Assert.True(failedOverAt - resumedAt >= TimeSpan.FromMilliseconds(_cluster.TimeoutMs),
+            $"failover {(failedOverAt - resumedAt).TotalMilliseconds:F0} ms after the resume, before T = {_cluster.TimeoutMs} ms");
+        output.WriteLine($"failover after resume: {(failedOverAt - resumedAt).TotalMilliseconds:F0} ms (timeout {_cluster.TimeoutMs} ms)");
+        AssertNeverOnTwoServers(world, "fip1");
+        AssertNeverOnTwoServers(world, "app1");
+    }
+
     private async Task RunOperationAsync(Core.Model.OperationVerb verb, string requestId)
     {
         var created = await _cluster.Admin.Operations.CreateOperationAsync(SimulatedCluster.Name, new Core.Model.Operation

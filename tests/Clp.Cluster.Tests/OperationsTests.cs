@@ -87,6 +87,26 @@ public class OperationsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ClusterSuspend_StopsEveryMonitorAndItsRecovery_ResourcesKeepRunning_ResumeRestoresThem()
+    {
+        await CreateMonitorAsync(restarts: 1, failovers: 0, FinalAction.None);
+        await StartAllAsync();
+        var world = _cluster.World;
+
+        await RunAsync(OperationVerb.ClusterSuspend, "Cluster", SimulatedCluster.Name);
+        world.FailProbe("s1", "appliw1", "app1 does not answer");
+        await SimulatedCluster.WaitForAsync(async () => MonitorState(await _cluster.Admin.Servers.GetServerAsync(SimulatedCluster.Name, "s1")) == "Suspend",
+            "appliw1 to read Suspend on s1 while the cluster is suspended", Bound);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // two intervals: a running monitor would have restarted app1
+        Assert.Equal(1, world.History.Count(h => h.Resource == "app1"));
+        Assert.Equal(["s1"], world.ActiveOn("app1"));
+
+        await RunAsync(OperationVerb.ClusterResume, "Cluster", SimulatedCluster.Name);
+        await SimulatedCluster.WaitForAsync(() => Task.FromResult(world.History.Count(h => h.Resource == "app1" && !h.Active) >= 1),
+            "the monitor to restart app1 after the resume", Bound);
+    }
+
+    [Fact]
     public async Task MonitorFinalAction_StopGroup_StopsTheGroupEverywhere()
     {
         await CreateMonitorAsync(restarts: 0, failovers: 0, FinalAction.StopGroup);

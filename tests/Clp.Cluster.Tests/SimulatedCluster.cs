@@ -203,6 +203,6 @@ internal sealed class CuttableLeaseEndpoint(ILeaseEndpoint inner, Func<bool> cut
     public Task<JoinGrant> AcquireAsync(long incarnation, TimeSpan timeout, CancellationToken cancellationToken) =>
         cut() ? throw new HttpRequestException("lease traffic cut by the test") : inner.AcquireAsync(incarnation, timeout, cancellationToken);
 
-    public Task<RenewAnswer> RenewAsync(long incarnation, TimeSpan timeout, long? voteToken, IReadOnlyList<RelayedRenewal> relayed, CancellationToken cancellationToken) =>
-        cut() ? throw new HttpRequestException("lease traffic cut by the test") : inner.RenewAsync(incarnation, timeout, voteToken, relayed, cancellationToken);
+    public Task<RenewAnswer> RenewAsync(long incarnation, TimeSpan timeout, int timeoutRatioAck, long? voteToken, IReadOnlyList<RelayedRenewal> relayed, CancellationToken cancellationToken) =>
+        cut() ? throw new HttpRequestException("lease traffic cut by the test") : inner.RenewAsync(incarnation, timeout, timeoutRatioAck, voteToken, relayed, cancellationToken);
 }

@@ -52,17 +52,31 @@ internal sealed class FakeAgent(HttpClient client, string cluster, string server
     /// <summary>Continues as incarnation <paramref name="incarnation"/> (another client of the same agent).</summary>
     public void Resume(long incarnation) => Incarnation = incarnation;
 
-    public async Task<JsonNode> RenewAsync(int timeoutMs = 3000)
+    /// <summary>The T (and timeout ratio acknowledgement) renewals state unless told otherwise.</summary>
+    public (int TimeoutMs, int? RatioAck) Stating { get; set; } = (3000, null);
+
+    public async Task<JsonNode> RenewAsync(int? timeoutMs = null)
     {
-        var renewal = await TryRenewAsync(Incarnation, timeoutMs).Ok();
+        var renewal = await TryRenewAsync(Incarnation, timeoutMs ?? Stating.TimeoutMs, Stating.RatioAck).Ok();
         VoteToken = (long?)renewal["voteToken"] ?? VoteToken;
         return renewal;
     }
 
-    public Task<HttpResponseMessage> TryRenewAsync(long incarnation, int timeoutMs = 3000) =>
-        client.Post($"{Lease}/renew", VoteToken is { } token
-            ? $$"""{"incarnation":{{incarnation}},"timeoutMs":{{timeoutMs}},"voteToken":{{token}}}"""
-            : $$"""{"incarnation":{{incarnation}},"timeoutMs":{{timeoutMs}}}""");
+    public Task<HttpResponseMessage> TryRenewAsync(long incarnation, int timeoutMs = 3000, int? ratioAck = null)
+    {
+        var body = new JsonObject { ["incarnation"] = incarnation, ["timeoutMs"] = timeoutMs };
+        if (VoteToken is { } token)
+        {
+            body["voteToken"] = token;
+        }
+
+        if (ratioAck is { } ratio)
+        {
+            body["timeoutRatioAck"] = ratio;
+        }
+
+        return client.Post($"{Lease}/renew", body.ToJsonString());
+    }
 
     /// <summary>Reports <paramref name="group"/> in <paramref name="state"/> under <paramref name="epoch"/>
     /// (with every group reported before).</summary>

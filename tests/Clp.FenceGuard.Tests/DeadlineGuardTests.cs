@@ -89,6 +89,8 @@ public class DeadlineGuardTests
         kit.AdvanceTo(GuardTiming.ActAt(fenceAt, F));
         Assert.Equal("Releasing", kit.Guard.Status().State);
 
+        // g2 releases at once and g1 hangs in app1's stop: let both get there before the clock moves on.
+        await UntilAsync(() => !kit.Driver.IsActive("app2") && kit.Driver.Started("app1"), "app2 released and app1's stop under way");
         kit.AdvanceTo(GuardTiming.ReleaseBy(fenceAt, F) - Tick);
         Assert.False(kit.PowerOffs.Reader.TryRead(out _));
 
@@ -144,6 +146,36 @@ public class DeadlineGuardTests
         var fire = await NextAsync(kit.Fires, "the immediate release");
         Assert.Equal(7, fire.Incarnation);
         Assert.True(fire.LeaseAgeMs > T.TotalMilliseconds);
+    }
+
+    [Fact]
+    public async Task ArmOfAnIncarnationThatAlreadyFired_IsNotArmed_AndItsReplyReportsTheFire()
+    {
+        // A frozen agent's arm, queued before the freeze, arrives after the guard released its resources: the old
+        // deadline is long past, so arming it would fire at once with no budget and power the server off.
+        await using var kit = new GuardKit();
+        kit.Driver.Active.Add("fip1");
+        var fenceAt = kit.Now + TimeSpan.FromSeconds(4);
+        kit.Guard.Arm(7, fenceAt, F, T, [Group("g1", Resource("fip1"))]);
+        kit.AdvanceTo(GuardTiming.ActAt(fenceAt, F));
+        Assert.Equal(["fip1"], (await NextAsync(kit.Fires, "the release")).Released);
+        kit.Time.Advance(TimeSpan.FromSeconds(10));
+
+        var reply = kit.Guard.Arm(7, fenceAt, F, T, [Group("g1", Resource("fip1"))]);
+        Assert.True(reply.Ok);
+        Assert.Equal("Disarmed", reply.State);
+        Assert.Equal(7, reply.LastFire?.Incarnation);
+        Assert.Equal("Disarmed", kit.Guard.Arm(6, kit.Now + T, F, T, null).State);
+        kit.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.False(kit.Fires.Reader.TryRead(out _));
+        Assert.False(kit.PowerOffs.Reader.TryRead(out _));
+
+        // The agent's next incarnation is armed as usual.
+        kit.Driver.Active.Add("fip1");
+        var next = kit.Now + TimeSpan.FromSeconds(4);
+        Assert.Equal("Armed", kit.Guard.Arm(8, next, F, T, null).State);
+        kit.AdvanceTo(GuardTiming.ActAt(next, F));
+        Assert.Equal(8, (await NextAsync(kit.Fires, "the next incarnation's release")).Incarnation);
     }
 
     [Fact]

@@ -53,6 +53,22 @@ internal sealed class GuardKit : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits (real time, bounded) until the guard's asynchronous release reached a state: the fake clock
+    /// does not move meanwhile, so a test advances it only once the work it depends on has run.</summary>
+    public static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        var bound = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (bound.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                throw new Xunit.Sdk.XunitException($"timed out waiting for {what}");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
     public ValueTask DisposeAsync() => Guard.DisposeAsync();
 
     /// <summary>Resources are active while in <see cref="Active"/>; names in <see cref="Hung"/> never finish
@@ -60,6 +76,22 @@ internal sealed class GuardKit : IAsyncDisposable
     internal sealed class FakeDriver(TimeProvider time) : IResourceDriver
     {
         public HashSet<string> Active { get; } = [];
+
+        public bool IsActive(string name)
+        {
+            lock (Active)
+            {
+                return Active.Contains(name);
+            }
+        }
+
+        public bool Started(string name)
+        {
+            lock (Order)
+            {
+                return Order.Contains(name);
+            }
+        }
 
         public HashSet<string> Hung { get; } = [];
 

@@ -34,13 +34,24 @@ public partial class GuardTests(ITestOutputHelper output)
 
         // Thawed, the agent finds its lease revoked (or its fence timer long past), fences, and joins again.
         Assert.Equal(0, Signal(agent, SigCont));
-        await SystemCluster.WaitForAsync(async () =>
-            {
-                var lease = await cluster.Admin.Leases.GetLeaseAsync(SystemCluster.Name, "s1");
-                var status = (await cluster.Admin.Servers.GetServerAsync(SystemCluster.Name, "s1")).Status;
-                return lease.Spec.Incarnation != before && lease.Status?.Revoked != true && status?.Phase == "Online" && status.Incarnation == lease.Spec.Incarnation;
-            },
-            "the thawed s1 to rejoin with a new incarnation", Bound);
+        var seen = "";
+        try
+        {
+            await SystemCluster.WaitForAsync(async () =>
+                {
+                    var lease = await cluster.Admin.Leases.GetLeaseAsync(SystemCluster.Name, "s1");
+                    var status = (await cluster.Admin.Servers.GetServerAsync(SystemCluster.Name, "s1")).Status;
+                    seen = $"lease incarnation {lease.Spec.Incarnation} (before {before}), revoked {lease.Status?.Revoked}; "
+                           + $"status phase {status?.Phase}, incarnation {status?.Incarnation}; agent live {SystemCluster.IsLive(agent)}";
+                    return lease.Spec.Incarnation != before && lease.Status?.Revoked != true && status?.Phase == "Online" && status.Incarnation == lease.Spec.Incarnation;
+                },
+                "the thawed s1 to rejoin with a new incarnation", Bound);
+        }
+        catch (TimeoutException e)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message}; last seen: {seen}\n{cluster.Logs()}");
+        }
+
         Assert.Equal(guard, cluster.GuardPid("s1"));
 
         await cluster.WaitServedByAsync("s2", Bound);

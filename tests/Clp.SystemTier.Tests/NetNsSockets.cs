@@ -80,7 +80,7 @@ public sealed partial class NetNsSockets : IDisposable
     }
 
     /// <summary>An HTTP client whose connections are made inside the namespace.</summary>
-    public HttpClient HttpClient(Uri baseAddress, TimeSpan connectTimeout, DelegatingHandler? outer = null)
+    public HttpClient HttpClient(Uri baseAddress, TimeSpan connectTimeout, DelegatingHandler? outer = null, Action<SocketsHttpHandler>? handlerOptions = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -93,6 +93,7 @@ public sealed partial class NetNsSockets : IDisposable
             },
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };
+        handlerOptions?.Invoke(handler);
         HttpMessageHandler top = handler;
         if (outer is not null)
         {

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Clp.Core.Model;
 using Xunit.Abstractions;
 
@@ -114,6 +115,146 @@ public class PartitionTests(ITestOutputHelper output)
         await checker.AssertNoOverlapAsync();
         Assert.Equal(["s1"], checker.FloatingIpHolderSequence());
     }
+
+    [SystemFact("ping", "nsenter", "unshare", "python3", "losetup", "mkfs.ext4")]
+    public async Task ServerCutFromItsPeersOnly_RenewsDirectly_NoFailoverNoFence_AndInterconnectEvents()
+    {
+        await using var cluster = await SystemCluster.CreateAsync(withDisk: false);
+        await using var checker = new SplitBrainChecker(cluster);
+        cluster.StartAgents();
+        await GroupLifecycleTests.Served(cluster, "s1");
+        await WaitAllHearAllAsync(cluster);
+        var lease = await cluster.Admin.Leases.GetLeaseAsync(SystemCluster.Name, "s1");
+
+        // Both interconnects of s1 down at the switch: no heartbeat reaches or leaves it; the API still does.
+        var s1 = cluster.Network.Server("s1");
+        await s1.SetLinkAsync(1, up: false);
+        await s1.SetLinkAsync(2, up: false);
+        foreach (var ic in new[] { "ic1", "ic2" })
+        {
+            await WaitEventAsync(cluster, 230, "s2", $"no longer hears s1 on interconnect {ic}");
+            await WaitEventAsync(cluster, 230, "s1", $"no longer hears s2 on interconnect {ic}");
+        }
+
+        await Task.Delay(TimeSpan.FromMilliseconds(cluster.TimeoutMs * 2));
+        var after = await cluster.Admin.Leases.GetLeaseAsync(SystemCluster.Name, "s1");
+        Assert.Equal(lease.Spec.Incarnation, after.Spec.Incarnation);
+        Assert.NotEqual(true, after.Status?.Revoked);
+        Assert.Equal("s1", await cluster.AskAppAsync());
+        Assert.Equal("s1", (await cluster.GroupAsync()).Status?.CurrentServer);
+        Assert.Empty(cluster.RecordedFences());
+        var status = (await cluster.Admin.Servers.GetServerAsync(SystemCluster.Name, "s1")).Status!;
+        Assert.Equal("Error", status.Heartbeats!["ic1"].State);
+        Assert.Empty(status.Partition!.Hears);
+
+        await s1.SetLinkAsync(1, up: true);
+        await s1.SetLinkAsync(2, up: true);
+        await WaitEventAsync(cluster, 231, "s2", "hears s1 on interconnect ic1 again");
+        await checker.AssertNoOverlapAsync();
+        Assert.Equal(["s1"], checker.FloatingIpHolderSequence());
+    }
+
+    [SystemFact("ping", "nsenter", "unshare", "python3", "losetup", "mkfs.ext4")]
+    public async Task Majority_ApiDownAndTheGroupsServerCutFromItsPeers_ItFences_TheMajorityDefers()
+    {
+        // Majority counts servers only: s2 + s3 hold 2 of 3 votes without the API (with the default witness quorum
+        // they would hold 2 of 4 without the master, s1, and fence too).
+        await using var cluster = await SystemCluster.CreateAsync(timeoutMs: 10_000, withDisk: false,
+            configure: (spec, _) => spec.NpResolvers = [new NpResolverSpec { Name = "majority", Type = NpResolverType.Majority }]);
+        await using var checker = new SplitBrainChecker(cluster);
+        cluster.StartAgents();
+        await GroupLifecycleTests.Served(cluster, "s1");
+        await WaitAllHearAllAsync(cluster);
+
+        cluster.KillApi();
+        var s1 = cluster.Network.Server("s1");
+        await s1.SetLinkAsync(1, up: false);
+        await s1.SetLinkAsync(2, up: false);
+        var cut = TimeProvider.System.GetTimestamp();
+
+        // s1 alone (1 of 3) cannot defer: it fences and releases the group by lease age T (the checker asserts
+        // the recorded age); s2 and s3 defer and keep their leases alive without the API.
+        await SystemCluster.WaitForAsync(async () => !(await cluster.FloatingIpHoldersAsync()).Contains("s1") && cluster.AppPid("s1") is null,
+            "s1 to release the group", Bound);
+        output.WriteLine($"s1 released the group {TimeProvider.System.GetElapsedTime(cut).TotalMilliseconds:F0} ms after the cut (T = {cluster.TimeoutMs} ms)");
+        Assert.True(TimeProvider.System.GetElapsedTime(cut) <= TimeSpan.FromMilliseconds(cluster.TimeoutMs), $"s1 released the group past T\n{cluster.Logs()}");
+        await Task.Delay(TimeSpan.FromMilliseconds(cluster.TimeoutMs));
+        Assert.Equal(["s1"], cluster.RecordedFences().Select(f => f.Server).Distinct());
+        var deferrals = cluster.LogLines("deferring the fence");
+        output.WriteLine(string.Join("\n", deferrals));
+        Assert.Contains(deferrals, l => l.StartsWith("s2:", StringComparison.Ordinal) && l.Contains("majority", StringComparison.Ordinal));
+        Assert.Contains(deferrals, l => l.StartsWith("s3:", StringComparison.Ordinal));
+        Assert.DoesNotContain(deferrals, l => l.StartsWith("s1:", StringComparison.Ordinal));
+
+        // The API returns (s1 still cut from its peers): s1 rejoins through the public network, the controller
+        // counts the majority with the witness and fails the group over, once.
+        // The API returns (s1 still cut from its peers, not from the API): s1 rejoins with a new incarnation, and
+        // the group is placed again (back on s1, re-issued to its new incarnation, or failed over), once.
+        await cluster.StartApiAsync();
+        var holder = await cluster.WaitForHolderAsync();
+        await cluster.WaitServedByAsync(holder, Bound);
+        output.WriteLine($"after the API returned the group is served by {holder}");
+        await s1.SetLinkAsync(1, up: true);
+        await s1.SetLinkAsync(2, up: true);
+        await Task.Delay(TimeSpan.FromMilliseconds(cluster.TimeoutMs));
+        Assert.Equal(holder, await cluster.AskAppAsync());
+        Assert.Equal(["s1"], cluster.RecordedFences().Select(f => f.Server).Distinct());
+        await checker.AssertNoOverlapAsync();
+        Assert.Equal(holder == "s1" ? ["s1"] : ["s1", holder], checker.FloatingIpHolderSequence());
+    }
+
+    [SystemFact("ping", "nsenter", "unshare", "python3", "losetup", "mkfs.ext4", "nft")]
+    public async Task Ping_ApiDownAndTheTargetUnreachableFromOneServer_ThatServerFences_TheOthersKeepTheGroup()
+    {
+        await using var cluster = await SystemCluster.CreateAsync(timeoutMs: 10_000, withDisk: false,
+            configure: (spec, network) => spec.NpResolvers =
+            [
+                new NpResolverSpec { Name = "gw", Type = NpResolverType.Ping, Targets = [network.Client.Address], IntervalSeconds = 1, TimeoutSeconds = 1 },
+            ]);
+        await using var checker = new SplitBrainChecker(cluster);
+        cluster.StartAgents();
+        await GroupLifecycleTests.Served(cluster, "s1");
+        await WaitAllHearAllAsync(cluster);
+        foreach (var server in new[] { "s1", "s2", "s3" })
+        {
+            await WaitCheckAsync(cluster, server, "gw", passed: true);
+        }
+
+        // s3 no longer reaches the ping target; everything else works. While the API answers, nothing changes
+        // (rule 9: NP resolution only restricts a server the controller would otherwise count).
+        var s3 = cluster.Network.Server("s3");
+        await s3.BlockAsync(cluster.Network.Client.Address);
+        await WaitCheckAsync(cluster, "s3", "gw", passed: false);
+        Assert.Empty(cluster.RecordedFences());
+
+        // The API goes down for everyone: s1 and s2 (with the master, half of the 4 votes) defer; s3 fails the
+        // restriction, so it never defers: it fences.
+        cluster.KillApi();
+        await SystemCluster.WaitForAsync(() => Task.FromResult(cluster.RecordedFences().Any(f => f.Server == "s3")), "s3 to fence", Bound);
+        await Task.Delay(TimeSpan.FromMilliseconds(cluster.TimeoutMs));
+        Assert.Equal("s1", await cluster.AskAppAsync());
+        Assert.Equal(["s3"], cluster.RecordedFences().Select(f => f.Server).Distinct());
+        var fencing = cluster.LogLines("Fencing:");
+        Assert.Contains(fencing, l => l.StartsWith("s3:", StringComparison.Ordinal) && l.Contains("gw", StringComparison.Ordinal));
+        var deferrals = cluster.LogLines("deferring the fence");
+        Assert.Contains(deferrals, l => l.StartsWith("s1:", StringComparison.Ordinal));
+        Assert.Contains(deferrals, l => l.StartsWith("s2:", StringComparison.Ordinal));
+        Assert.DoesNotContain(deferrals, l => l.StartsWith("s3:", StringComparison.Ordinal));
+
+        await cluster.StartApiAsync();
+        await cluster.WaitOnlineAsync("s3");
+        await Task.Delay(TimeSpan.FromMilliseconds(cluster.TimeoutMs));
+        Assert.Equal("s1", await cluster.AskAppAsync());
+        Assert.Equal("s1", (await cluster.GroupAsync()).Status?.CurrentServer);
+        await s3.UnblockAsync();
+        await checker.AssertNoOverlapAsync();
+        Assert.Equal(["s1"], checker.FloatingIpHolderSequence());
+    }
+
+    private static Task WaitCheckAsync(SystemCluster cluster, string server, string resolver, bool passed) =>
+        SystemCluster.WaitForAsync(async () =>
+                (await cluster.Admin.Servers.GetServerAsync(SystemCluster.Name, server)).Status?.Partition?.Checks?.GetValueOrDefault(resolver) == passed,
+            $"{server} to report its {resolver} check {(passed ? "passing" : "failing")}", Bound);
 
     /// <summary>Every agent has listed the cluster and hears every peer on both interconnects.</summary>
     private static async Task WaitAllHearAllAsync(SystemCluster cluster)

@@ -1,32 +1,57 @@
 namespace Clp.SystemTier.Tests;
 
 /// <summary>Samples ground truth from outside CLP on one monotonic clock while a test runs: which server
-/// namespaces hold the floating IP and which mount namespaces hold the disk. Any sample with two holders
-/// is an overlap: the safety invariant "one group never runs on two servers at once" broken.</summary>
+/// namespaces hold the floating IP, which mount namespaces hold the disk, which network namespaces run the
+/// application's processes (every 20 ms), and which server answered a client's request through the
+/// floating IP (every 100 ms, a new connection each). Any sample with two holders of the address, the mount
+/// or the application is an overlap: the safety invariant "one group never runs on two servers at once"
+/// broken.</summary>
 public sealed class SplitBrainChecker : IAsyncDisposable
 {
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(500);
+
     private readonly SystemCluster _cluster;
     private readonly CancellationTokenSource _stop = new();
+    private readonly long _start = TimeProvider.System.GetTimestamp();
     private readonly Task _loop;
+    private readonly Task _clientLoop;
     private readonly List<string> _overlaps = [];
     private readonly List<string> _ipHolders = [];
+    private readonly List<(double Ms, string? Server)> _answers = [];
 
     public SplitBrainChecker(SystemCluster cluster)
     {
         _cluster = cluster;
         _loop = Task.Run(LoopAsync);
+        _clientLoop = Task.Run(ClientLoopAsync);
     }
 
     public int Samples { get; private set; }
 
+    /// <summary>Milliseconds since the checker started: the clock of every sample and answer.</summary>
+    public double NowMs => TimeProvider.System.GetElapsedTime(_start).TotalMilliseconds;
+
+    /// <summary>Every client request so far: when it was sent and who answered (null: no answer in time).</summary>
+    public IReadOnlyList<(double Ms, string? Server)> ClientAnswers
+    {
+        get
+        {
+            lock (_answers)
+            {
+                return [.. _answers];
+            }
+        }
+    }
+
     private async Task LoopAsync()
     {
-        var start = TimeProvider.System.GetTimestamp();
         while (!_stop.IsCancellationRequested)
         {
-            var at = TimeProvider.System.GetElapsedTime(start).TotalMilliseconds;
+            var at = NowMs;
             var ips = await _cluster.FloatingIpHoldersAsync();
             var mounts = _cluster.MountHolders();
+            var apps = _cluster.WithApp ? _cluster.AppHolders() : [];
             var holders = string.Join("+", ips);
             lock (_ipHolders)
             {
@@ -46,6 +71,11 @@ public sealed class SplitBrainChecker : IAsyncDisposable
                 _overlaps.Add($"{at:0} ms: disk mounted on {string.Join(" and ", mounts)}");
             }
 
+            if (apps.Count > 1)
+            {
+                _overlaps.Add($"{at:0} ms: application processes running on {string.Join(" and ", apps)}");
+            }
+
             Samples++;
             try
             {
@@ -56,6 +86,78 @@ public sealed class SplitBrainChecker : IAsyncDisposable
                 break;
             }
         }
+    }
+
+    private async Task ClientLoopAsync()
+    {
+        if (!_cluster.WithApp)
+        {
+            return;
+        }
+
+        while (!_stop.IsCancellationRequested)
+        {
+            var at = NowMs;
+            var server = await _cluster.ProbeAppAsync(ProbeTimeout);
+            lock (_answers)
+            {
+                _answers.Add((at, server));
+            }
+
+            var wait = ProbeInterval - TimeSpan.FromMilliseconds(NowMs - at);
+            try
+            {
+                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>The stretches without an answer, as [from, to) on the checker's clock: from the first unanswered
+    /// request to the next answered one (or the last request), with the number of unanswered requests. A
+    /// single unanswered request between two answered ones is not a window (a request lost to a loaded
+    /// machine, not an outage: an outage spans at least two); <see cref="LostRequests"/> counts those.</summary>
+    public IReadOnlyList<(double From, double To, int Requests)> UnservedWindows(double after = 0)
+    {
+        var windows = new List<(double, double, int)>();
+        double? from = null;
+        var count = 0;
+        var answers = ClientAnswers.Where(a => a.Ms >= after).ToList();
+        foreach (var (ms, server) in answers)
+        {
+            if (server is null)
+            {
+                from ??= ms;
+                count++;
+            }
+            else if (from is { } f)
+            {
+                if (count > 1)
+                {
+                    windows.Add((f, ms, count));
+                }
+
+                from = null;
+                count = 0;
+            }
+        }
+
+        if (from is { } open)
+        {
+            windows.Add((open, answers[^1].Ms, count));
+        }
+
+        return windows;
+    }
+
+    /// <summary>Unanswered requests alone between two answered ones (not counted as unserved windows).</summary>
+    public int LostRequests(double after = 0)
+    {
+        var answers = ClientAnswers.Where(a => a.Ms >= after).ToList();
+        return Enumerable.Range(1, Math.Max(0, answers.Count - 2)).Count(i => answers[i].Server is null && answers[i - 1].Server is not null && answers[i + 1].Server is not null);
     }
 
     /// <summary>Every change of who held the floating IP, in order ("" = nobody, "s1+s2" = an overlap).</summary>
@@ -79,6 +181,7 @@ public sealed class SplitBrainChecker : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _loop;
+        await _clientLoop;
         Assert.True(Samples > 0, "the checker took no sample");
         Assert.True(_overlaps.Count == 0, "overlaps: " + string.Join("; ", _overlaps.Take(10)));
 
@@ -119,7 +222,7 @@ public sealed class SplitBrainChecker : IAsyncDisposable
         await _stop.CancelAsync();
         try
         {
-            await _loop;
+            await Task.WhenAll(_loop, _clientLoop);
         }
         catch (Exception)
         {

@@ -58,7 +58,8 @@ public sealed partial class SystemCluster : IAsyncDisposable
         typeof(SystemCluster).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
     /// <summary>Creates the network, starts clp-api and creates the cluster objects (no agent yet).</summary>
-    public static async Task<SystemCluster> CreateAsync(int intervalMs = 500, int timeoutMs = 6000, bool withDisk = true, bool withApp = true)
+    public static async Task<SystemCluster> CreateAsync(int intervalMs = 500, int timeoutMs = 6000, bool withDisk = true, bool withApp = true,
+        Action<ClusterSpec, TestNetwork>? configure = null)
     {
         var network = await TestNetwork.CreateAsync();
         var root = Directory.CreateTempSubdirectory("clp-systest-").FullName;
@@ -67,7 +68,7 @@ public sealed partial class SystemCluster : IAsyncDisposable
         try
         {
             await cluster.StartApiAsync();
-            await cluster.CreateObjectsAsync(withDisk, withApp);
+            await cluster.CreateObjectsAsync(withDisk, withApp, configure);
             return cluster;
         }
         catch
@@ -110,23 +111,21 @@ public sealed partial class SystemCluster : IAsyncDisposable
         _api?.WaitForExit(10_000);
     }
 
-    private async Task CreateObjectsAsync(bool withDisk, bool withApp)
+    private async Task CreateObjectsAsync(bool withDisk, bool withApp, Action<ClusterSpec, TestNetwork>? configure)
     {
         var servers = Network.Servers;
-        await Admin.Clusters.CreateClusterAsync(new Core.Model.Cluster
+        var spec = new ClusterSpec
         {
-            Metadata = new ObjectMeta { Name = Name },
-            Spec = new ClusterSpec
-            {
-                Heartbeat = new HeartbeatSpec { IntervalMs = IntervalMs, TimeoutMs = TimeoutMs },
-                StartupSyncWaitSeconds = 30,
-                Interconnects =
-                [
-                    new InterconnectSpec { Name = "ic1", Network = Network.Interconnect1 + ".0/24" },
-                    new InterconnectSpec { Name = "ic2", Network = Network.Interconnect2 + ".0/24" },
-                ],
-            },
-        }, autoMonitors: false);
+            Heartbeat = new HeartbeatSpec { IntervalMs = IntervalMs, TimeoutMs = TimeoutMs },
+            StartupSyncWaitSeconds = 30,
+            Interconnects =
+            [
+                new InterconnectSpec { Name = "ic1", Network = Network.Interconnect1 + ".0/24" },
+                new InterconnectSpec { Name = "ic2", Network = Network.Interconnect2 + ".0/24" },
+            ],
+        };
+        configure?.Invoke(spec, Network);
+        await Admin.Clusters.CreateClusterAsync(new Core.Model.Cluster { Metadata = new ObjectMeta { Name = Name }, Spec = spec }, autoMonitors: false);
         for (var i = 0; i < servers.Count; i++)
         {
             var host = servers[i];
@@ -172,6 +171,7 @@ public sealed partial class SystemCluster : IAsyncDisposable
             dependsOn.Add("sd1");
         }
 
+        WithApp = withApp;
         if (withApp)
         {
             var app = Path.Combine(Root, "app.py");
@@ -185,6 +185,9 @@ public sealed partial class SystemCluster : IAsyncDisposable
     }
 
     public string MountPoint => Path.Combine(Root, "mnt-sd1");
+
+    /// <summary>Whether the group has the test application (appli1).</summary>
+    public bool WithApp { get; private set; }
 
     /// <summary>Stop timeouts are short so that the stop path (appli, then sd) fits the fence budget.</summary>
     private Task<Resource> CreateResourceAsync(string name, string type, JsonObject parameters, int stopTimeoutSeconds, params string[] dependsOn) =>
@@ -357,6 +360,68 @@ public sealed partial class SystemCluster : IAsyncDisposable
         await Network.Server(server).PowerOnAsync();
         StartAgent(server);
     }
+
+    /// <summary>Ground truth: the servers whose network namespace runs a process of the test application (its
+    /// command line names this cluster's app.py), found by scanning /proc, not by asking CLP.</summary>
+    public IReadOnlyList<string> AppHolders()
+    {
+        var app = Path.Combine(Root, "app.py");
+        _namespaceInodes ??= Network.Servers.ToDictionary(h => NamespaceInode($"/run/netns/{h.Namespace}"), h => h.Name);
+        var holders = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            var name = Path.GetFileName(dir);
+            if (name.Length == 0 || !char.IsAsciiDigit(name[0]))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (!File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(app, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var link = new FileInfo(Path.Combine(dir, "ns", "net")).LinkTarget;
+                if (link is not null && _namespaceInodes.TryGetValue(link, out var server))
+                {
+                    holders.Add(server);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The process ended meanwhile.
+            }
+        }
+
+        return [.. holders];
+    }
+
+    private Dictionary<string, string>? _namespaceInodes;
+
+    /// <summary>"net:[inode]", as /proc/PID/ns/net links read, for a named network namespace.</summary>
+    private static string NamespaceInode(string path) =>
+        $"net:[{Sh.CheckedAsync("stat", "-L", "-c", "%i", path).GetAwaiter().GetResult().Trim()}]";
+
+    /// <summary>One client request to the application through the floating IP, with short timeouts (the
+    /// split-brain checker's availability probe): the answering server, or null.</summary>
+    public async Task<string?> ProbeAppAsync(TimeSpan timeout)
+    {
+        try
+        {
+            _probeClient ??= ClientSockets.HttpClient(new Uri($"http://{FloatingIp}:{AppPort}"), timeout, handlerOptions: h => h.PooledConnectionLifetime = TimeSpan.Zero);
+            using var bounded = new CancellationTokenSource(timeout);
+            var body = await _probeClient.GetStringAsync("/", bounded.Token);
+            return body.StartsWith("server=", StringComparison.Ordinal) ? body[7..] : body;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or OperationCanceledException or System.Net.Sockets.SocketException or IOException)
+        {
+            return null;
+        }
+    }
+
+    private HttpClient? _probeClient;
 
     /// <summary>Ground truth: the servers whose namespace holds the floating IP now.</summary>
     public async Task<IReadOnlyList<string>> FloatingIpHoldersAsync(string? address = null)
@@ -532,6 +597,7 @@ public sealed partial class SystemCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _disposed = true;
+        _probeClient?.Dispose();
         _clientSockets?.Dispose();
         await Network.DisposeAsync();
     }

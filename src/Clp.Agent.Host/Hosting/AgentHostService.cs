@@ -6,6 +6,7 @@ using Clp.Agent.Node;
 using Clp.Agent.Partitions;
 using Clp.Core.Model;
 using Clp.Drivers.Linux.Monitors;
+using Clp.Drivers.Linux.Partitions;
 using Clp.Client;
 using Clp.Client.Watching;
 using Clp.Core.Drivers;
@@ -59,6 +60,10 @@ public sealed partial class AgentHostService(
             {
                 [NpResolverType.Ping] = (resolver, ct) => NpChecks.PingAsync(resolver.Targets ?? [], ct),
                 [NpResolverType.Http] = (resolver, ct) => NpChecks.HeadAsync(new Uri(resolver.Url!), ct),
+            }, new Dictionary<NpResolverType, NpMediumFactory>
+            {
+                [NpResolverType.Disk] = context => new DiskHeartbeatArea(context),
+                [NpResolverType.Com] = context => new SerialHeartbeatLine(context),
             }));
         LogStarting(options.Server, options.Cluster, options.ApiUrl.ToString(), options.StateDirectory, options.SystemActions.ToString(), Environment.ProcessId);
         if (options.FenceGuard)

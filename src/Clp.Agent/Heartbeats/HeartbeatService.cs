@@ -29,7 +29,7 @@ public sealed partial class HeartbeatService : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<HeartbeatService> _logger;
     private readonly Lock _gate = new();
-    private readonly Dictionary<long, Instant> _sent = [];
+    private readonly Dictionary<long, (Instant At, TimeSpan Stated)> _sent = [];
     private readonly Dictionary<string, (RelayedRenewal Token, Instant At)> _tokens = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, (RelayAck Ack, Instant At)> _acks = new(StringComparer.OrdinalIgnoreCase);
     private long _sequence;
@@ -53,8 +53,14 @@ public sealed partial class HeartbeatService : IAsyncDisposable
     /// <summary>This server's NP observations to send with each heartbeat (set by the partition monitor).</summary>
     public Func<PartitionObservation?> Observation { get; set; } = () => null;
 
-    /// <summary>The heartbeat timeout T the last grant gave (how long a peer stays heard).</summary>
-    public TimeSpan Timeout => _grant?.Timeout ?? TimeSpan.FromMilliseconds(_view().Cluster?.Spec.Heartbeat.TimeoutMs ?? 30_000);
+    /// <summary>The cluster's heartbeat secret from this incarnation's join grant; null before the first join.</summary>
+    public byte[]? Secret => (_lease.Grant ?? _grant)?.HeartbeatSecret;
+
+    /// <summary>How long a peer stays heard: T with the timeout ratio applied, as the lease's fence uses it
+    /// (<see cref="LeaseKeeper.Timing"/>: a longer T once a renewal stated it, a shorter one at once), so the
+    /// deferral check never counts a peer or an echo older than the T the API knows this agent by; before the
+    /// first renewal, the grant's T.</summary>
+    public TimeSpan Timeout => _lease.Timing?.Timeout ?? _grant?.Timeout ?? TimeSpan.FromMilliseconds(_view().Cluster?.Spec.Heartbeat.TimeoutMs ?? 30_000);
 
     /// <summary>Sends every interval until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -138,15 +144,19 @@ public sealed partial class HeartbeatService : IAsyncDisposable
         var topology = Topology();
         _transport.Bind([.. topology.Where(t => t.Local is not null).Select(t => new HeartbeatBinding(t.Interconnect, t.Local!))], OnReceive);
         var now = Now();
+        var timeout = Timeout;
+
+        // The token states the T the next renewal would state (ratio applied); a relay of it renews by that T.
+        var stated = _lease.StatedTimeout ?? grant.Timeout;
+        var timeoutMs = (int)Math.Ceiling(stated.TotalMilliseconds);
         long sequence;
         lock (_gate)
         {
             sequence = ++_sequence;
-            _sent[sequence] = now;
+            _sent[sequence] = (now, stated);
             _sent.Remove(sequence - SentHistory);
         }
 
-        var timeoutMs = (int)Math.Ceiling(grant.Timeout.TotalMilliseconds);
         var tokens = new List<RelayedRenewal>();
         if (grant.RenewalKey is { } renewalKey && _lease.Grant is not null)
         {
@@ -169,10 +179,10 @@ public sealed partial class HeartbeatService : IAsyncDisposable
             Sequence = sequence,
             LeaseFresh = _lease.IsFresh,
             Countable = _lease.Countable,
-            Echo = Peers.Echo(now, grant.Timeout),
-            Hears = [.. Peers.Heard(now, grant.Timeout).Order(StringComparer.Ordinal)],
+            Echo = Peers.Echo(now, timeout),
+            Hears = [.. Peers.Heard(now, timeout).Order(StringComparer.Ordinal)],
             Tokens = tokens,
-            Acks = Acks(now, grant.Timeout),
+            Acks = Acks(now, timeout),
             Partition = Observation(),
         };
         foreach (var (interconnect, local, peers) in topology)
@@ -196,7 +206,7 @@ public sealed partial class HeartbeatService : IAsyncDisposable
     {
         lock (_gate)
         {
-            return _sent.TryGetValue(sequence, out var at) ? at : null;
+            return _sent.TryGetValue(sequence, out var sent) ? sent.At : null;
         }
     }
 
@@ -261,15 +271,15 @@ public sealed partial class HeartbeatService : IAsyncDisposable
 
         foreach (var ack in message.Acks.Where(a => string.Equals(a.Server, _self, StringComparison.OrdinalIgnoreCase)))
         {
-            Instant? sent;
+            (Instant At, TimeSpan Stated)? sent;
             lock (_gate)
             {
-                sent = _sent.TryGetValue(ack.Sequence, out var at) ? at : null;
+                sent = _sent.TryGetValue(ack.Sequence, out var known) ? known : null;
             }
 
-            if (sent is { } at2)
+            if (sent is { } token)
             {
-                _lease.OnRelayedRenewal(ack.Incarnation, at2);
+                _lease.OnRelayedRenewal(ack.Incarnation, token.At, token.Stated);
             }
         }
     }

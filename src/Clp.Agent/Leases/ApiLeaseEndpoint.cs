@@ -23,6 +23,7 @@ public sealed class ApiLeaseEndpoint(IClpClient client, string cluster, string s
                 Key(grant.HeartbeatSecret),
                 Key(grant.RenewalKey),
                 grant.VoteToken,
+                Math.Max(1, grant.TimeoutRatio),
                 grant.IsolationAction);
         }
         catch (ClpConflictException e)
@@ -31,13 +32,25 @@ public sealed class ApiLeaseEndpoint(IClpClient client, string cluster, string s
         }
     }
 
-    public async Task<RenewAnswer> RenewAsync(long incarnation, TimeSpan timeout, long? voteToken, IReadOnlyList<RelayedRenewal> relayed, CancellationToken cancellationToken)
+    public async Task<RenewAnswer> RenewAsync(long incarnation, TimeSpan timeout, int timeoutRatioAck, long? voteToken, IReadOnlyList<RelayedRenewal> relayed, CancellationToken cancellationToken)
     {
         try
         {
             var renewal = await client.Leases.RenewLeaseAsync(cluster, server,
-                new LeaseRenewRequest { Incarnation = incarnation, TimeoutMs = Milliseconds(timeout), VoteToken = voteToken, Relayed = relayed.Count == 0 ? null : [.. relayed] }, cancellationToken);
-            return new RenewAnswer(renewal.VoteToken, renewal.Relayed ?? [], renewal.IsolationAction);
+                new LeaseRenewRequest
+                {
+                    Incarnation = incarnation,
+                    TimeoutMs = Milliseconds(timeout),
+                    TimeoutRatioAck = timeoutRatioAck,
+                    VoteToken = voteToken,
+                    Relayed = relayed.Count == 0 ? null : [.. relayed],
+                }, cancellationToken);
+            return new RenewAnswer(
+                renewal.VoteToken,
+                renewal.Relayed ?? [],
+                renewal.Heartbeat.TimeoutMs > 0 ? TimeSpan.FromMilliseconds(renewal.Heartbeat.TimeoutMs) : null,
+                Math.Max(1, renewal.TimeoutRatio),
+                renewal.IsolationAction);
         }
         catch (ClpConflictException e)
         {

@@ -18,7 +18,14 @@ namespace Clp.Agent.Leases;
 /// fire either; the fence guard process (clp-fence-guard, armed by the clp-agent host from <see cref="Renewed"/>)
 /// covers that. An isolation action that fails (e.g. a shutdown refused to a non-root agent) is logged Critical
 /// and the keeper joins again as after StopGroups: the fence already released everything, so a server that
-/// stays up is better used than idle.</remarks>
+/// stays up is better used than idle.
+/// <para>A change of T (spec edit or timeout ratio) arrives in a renewal answer. The agent states the new T and
+/// ratio (<c>timeoutRatioAck</c>) from its next renewal on, and never fences later than a T it stated: a
+/// LONGER T governs the fence only from the send of a renewal that stated it and succeeded; a SHORTER one
+/// governs it at once (the fence timer moves earlier before any renewal states it), so whether or not the
+/// API receives that renewal, and whether or not its answer comes back, the agent fences by the shorter T.
+/// The controller, for its part, judges with the larger of the cluster's T and the T every live agent last
+/// stated (DESIGN rule 8).</para></remarks>
 public sealed partial class LeaseKeeper : IAsyncDisposable
 {
     private readonly ILeaseEndpoint _endpoint;
@@ -42,6 +49,8 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
     private Instant? _deferringSince;
     private long? _voteToken;
     private Instant? _voteReceivedAt;
+    private TimeSpan? _stated;
+    private int _ratio = 1;
 
     public LeaseKeeper(ILeaseEndpoint endpoint, IFence fence, LeaseKeeperOptions options, TimeProvider time, ILogger<LeaseKeeper> logger)
     {
@@ -65,6 +74,32 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
             lock (_gate)
             {
                 return _timing;
+            }
+        }
+    }
+
+    /// <summary>The timeout ratio this agent applied (the API's last answer; 1 before any): it stretches the
+    /// monitors' probe timeouts, and it is acknowledged in every renewal (<c>timeoutRatioAck</c>).</summary>
+    public int TimeoutRatio
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ratio;
+            }
+        }
+    }
+
+    /// <summary>The T (ratio applied) this agent states in its next renewal and renewal token: the API's last
+    /// answer; null before the first join.</summary>
+    public TimeSpan? StatedTimeout
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stated;
             }
         }
     }
@@ -115,9 +150,10 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
         }
     }
 
-    /// <summary>A peer relayed a renewal token this incarnation sent at <paramref name="sent"/> and the API
-    /// took it: a successful renewal sent then (the lease age still counts from the send, so it errs safe).</summary>
-    public void OnRelayedRenewal(long incarnation, Instant sent)
+    /// <summary>A peer relayed a renewal token this incarnation sent at <paramref name="sent"/>, stating
+    /// <paramref name="statedTimeout"/>, and the API took it: a successful renewal sent then (the lease age
+    /// still counts from the send, so it errs safe).</summary>
+    public void OnRelayedRenewal(long incarnation, Instant sent, TimeSpan statedTimeout)
     {
         JoinGrant? grant;
         lock (_gate)
@@ -127,7 +163,7 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
 
         if (grant is not null && grant.Incarnation == incarnation)
         {
-            OnSuccess(grant, sent);
+            OnSuccess(grant, sent, statedTimeout);
         }
     }
 
@@ -217,7 +253,8 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
             var sent = Now();
             try
             {
-                var grant = await _endpoint.AcquireAsync(incarnation, _timing?.Timeout ?? TimeSpan.Zero, cancellationToken);
+                // The API records the larger of this and the T it grants: the agent fences by the grant's T.
+                var grant = await _endpoint.AcquireAsync(incarnation, _stated ?? _timing?.Timeout ?? TimeSpan.Zero, cancellationToken);
                 lock (_gate)
                 {
                     _grant = grant;
@@ -225,11 +262,13 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
                     _lastSuccessfulSend = null;
                     _voteToken = null;
                     _voteReceivedAt = null;
+                    _stated = grant.Timeout;
+                    _ratio = Math.Max(1, grant.TimeoutRatio);
                     _statedIsolationAction = grant.IsolationAction ?? _statedIsolationAction;
                 }
 
                 OnVoteToken(grant, grant.VoteToken);
-                OnSuccess(grant, sent);
+                OnSuccess(grant, sent, grant.Timeout);
                 LogJoined(grant.Incarnation, grant.Interval.TotalMilliseconds, grant.Timeout.TotalMilliseconds);
                 return grant;
             }
@@ -259,22 +298,27 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
             {
                 var relayed = _options.RelaySource?.Invoke() ?? [];
                 long? token;
+                TimeSpan stated;
+                int ratio;
                 lock (_gate)
                 {
                     token = _voteToken;
+                    stated = _stated ?? grant.Timeout;
+                    ratio = _ratio;
                 }
 
-                var answer = await _endpoint.RenewAsync(grant.Incarnation, _timing!.Timeout, token, relayed, linked.Token);
-                if (answer.IsolationAction is { } stated)
+                var answer = await _endpoint.RenewAsync(grant.Incarnation, stated, ratio, token, relayed, linked.Token);
+                if (answer.IsolationAction is { } statedAction)
                 {
                     lock (_gate)
                     {
-                        _statedIsolationAction = stated;
+                        _statedIsolationAction = statedAction;
                     }
                 }
 
                 OnVoteToken(grant, answer.VoteToken);
-                OnSuccess(grant, sent);
+                OnSuccess(grant, sent, stated);
+                Learn(grant, answer.Timeout, answer.TimeoutRatio);
                 if (answer.Relayed.Count > 0)
                 {
                     RelayResults?.Invoke(answer.Relayed);
@@ -312,7 +356,8 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
         }
     }
 
-    private void OnSuccess(JoinGrant grant, Instant sent)
+    /// <summary>A join or renewal sent at <paramref name="sent"/>, stating <paramref name="stated"/>, succeeded.</summary>
+    private void OnSuccess(JoinGrant grant, Instant sent, TimeSpan stated)
     {
         lock (_gate)
         {
@@ -321,12 +366,16 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
                 return;
             }
 
-            _timing = LeaseTiming.Create(grant.Interval, grant.Timeout, _options.LongestStopPath());
             if (_lastSuccessfulSend is { } last && last >= sent)
             {
+                // An older send (a late relay acknowledgement): it moves nothing; F follows the stop path.
+                _timing = LeaseTiming.Create(grant.Interval, _timing?.Timeout ?? stated, _options.LongestStopPath());
                 return;
             }
 
+            // The T this send stated, or the shorter one learned since (which governs at once, see Learn).
+            var timeout = _stated is { } learned && learned < stated ? learned : stated;
+            _timing = LeaseTiming.Create(grant.Interval, timeout, _options.LongestStopPath());
             _lastSuccessfulSend = sent;
             if (_deferringSince is { } since)
             {
@@ -334,12 +383,54 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
                 _deferringSince = null;
             }
 
-            var fenceAt = _timing.FenceAt(sent);
-            var due = fenceAt.SinceOrigin - Now().SinceOrigin;
-            _fenceTimer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            ArmFence(sent);
         }
 
         Renewed?.Invoke(sent);
+    }
+
+    /// <summary>A renewal answer stated the cluster's T and ratio now. The next renewal states them. A shorter
+    /// T governs the fence at once, before any renewal states it: the API may receive the renewal that states
+    /// it and judge by it even if its answer never comes back. A longer one waits for a renewal that stated it.</summary>
+    private void Learn(JoinGrant grant, TimeSpan? timeout, int? ratio)
+    {
+        Instant? shortened = null;
+        lock (_gate)
+        {
+            if (_fenced || !ReferenceEquals(grant, _grant) || timeout is not { } t || t <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            var before = (_stated, _ratio);
+            _stated = t;
+            _ratio = Math.Max(1, ratio ?? _ratio);
+            if (before != (_stated, _ratio))
+            {
+                LogTimeoutChanged(before._stated?.TotalMilliseconds ?? 0, t.TotalMilliseconds, before._ratio, _ratio);
+            }
+
+            if (_timing is { } timing && t < timing.Timeout && _lastSuccessfulSend is { } sent)
+            {
+                _timing = LeaseTiming.Create(grant.Interval, t, _options.LongestStopPath());
+                ArmFence(sent);
+                shortened = sent;
+            }
+        }
+
+        if (shortened is { } at)
+        {
+            // The fence guard's deadline follows (it reads Timing.FenceAt of this send).
+            Renewed?.Invoke(at);
+        }
+    }
+
+    /// <summary>Arms the fence timer at <paramref name="sent"/> + T − F of the current timing (under the gate).</summary>
+    private void ArmFence(Instant sent)
+    {
+        var fenceAt = _timing!.FenceAt(sent);
+        var due = fenceAt.SinceOrigin - Now().SinceOrigin;
+        _fenceTimer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
     private async Task FenceFromTimerAsync()
@@ -640,6 +731,9 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The deferral ends: {Reason}")]
     private partial void LogDeferralRefused(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Heartbeat timeout T {FromMs} ms -> {ToMs} ms (timeout ratio {FromRatio} -> {ToRatio}); stated from the next renewal on")]
+    private partial void LogTimeoutChanged(double fromMs, double toMs, int fromRatio, int toRatio);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Renewed again after deferring the fence for {DeferredMs} ms")]
     private partial void LogDeferralEnded(double deferredMs);

@@ -10,7 +10,12 @@ namespace Clp.Agent.Monitoring;
 /// cancellation), counts consecutive failures against the retry count, and on error runs the recovery
 /// state machine: restart the target N times, fail its group over M times, then the final action.</summary>
 /// <remarks>The logic lives here so that it is tested on a fake clock; the Quartz job that calls
-/// <see cref="RunOnceAsync"/> on the monitor's interval is a thin adapter.</remarks>
+/// <see cref="RunOnceAsync"/> on the monitor's interval is a thin adapter.
+/// <para>The cluster's timeout ratio stretches the probe timeout (<see cref="TimeoutRatio"/>), as CLUSTERPRO's
+/// does: a probe that would time out under load gets ratio x its timeout before it counts as a failure. While
+/// the cluster is suspended (<see cref="ClusterSuspended"/>, DESIGN rule 8) the monitor neither probes nor
+/// recovers and reads Suspend; a probe in flight when the suspend arrives is discarded, and failures count
+/// afresh after the resume.</para></remarks>
 public sealed partial class MonitorRunner(
     MonitorContext context,
     MonitorSpec spec,
@@ -34,6 +39,14 @@ public sealed partial class MonitorRunner(
     /// <summary>Set by the operator's monitor suspend; a suspended monitor neither probes nor recovers.</summary>
     public bool Suspended { get; set; }
 
+    /// <summary>Whether the cluster is suspended now (asked at every run, and again before a recovery).</summary>
+    /// <value>Default: never.</value>
+    public Func<bool> ClusterSuspended { get; init; } = () => false;
+
+    /// <summary>The timeout ratio this agent applied now; the probe timeout is multiplied by it.</summary>
+    /// <value>Default: 1.</value>
+    public Func<int> TimeoutRatio { get; init; } = () => 1;
+
     /// <summary>While set, every probe fails as if the probed thing had failed (CLUSTERPRO's failure
     /// verification), through the retry count, until the recovery state machine takes a step; then it is
     /// cleared and <see cref="VerificationStep"/> says which step ran.</summary>
@@ -53,6 +66,14 @@ public sealed partial class MonitorRunner(
             return null;
         }
 
+        if (ClusterSuspended())
+        {
+            // Monitoring restarts with the resume: failures seen before the suspend do not count after it.
+            Status = "Suspend";
+            _state = MonitorCheckState.Initial;
+            return null;
+        }
+
         if (!_check.ShouldProbe(now, _startedAt, targetActiveHere))
         {
             Status = "Unused";
@@ -61,6 +82,14 @@ public sealed partial class MonitorRunner(
         }
 
         var (outcome, message) = await ProbeAsync(cancellationToken);
+        if (ClusterSuspended())
+        {
+            // Suspended while the probe ran: its result leads to nothing (no recovery while suspended).
+            Status = "Suspend";
+            _state = MonitorCheckState.Initial;
+            return null;
+        }
+
         var observation = _check.Observe(_state, outcome);
         _state = observation.Next;
         LastMessage = message;
@@ -90,7 +119,8 @@ public sealed partial class MonitorRunner(
             return (ProbeOutcome.Failure, $"pseudo failure: {injected}");
         }
 
-        var timeout = TimeSpan.FromSeconds(spec.TimeoutSeconds);
+        var ratio = Math.Max(1, TimeoutRatio());
+        var timeout = TimeSpan.FromSeconds((long)spec.TimeoutSeconds * ratio);
         using var deadline = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
@@ -100,7 +130,9 @@ public sealed partial class MonitorRunner(
         }
         catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested))
         {
-            return (ProbeOutcome.Timeout, $"probe timed out after {timeout.TotalSeconds:F0} s");
+            return (ProbeOutcome.Timeout, ratio == 1
+                ? $"probe timed out after {timeout.TotalSeconds:F0} s"
+                : $"probe timed out after {timeout.TotalSeconds:F0} s (timeout {spec.TimeoutSeconds} s x timeout ratio {ratio})");
         }
     }
 

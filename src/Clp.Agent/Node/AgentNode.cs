@@ -95,7 +95,7 @@ public sealed partial class AgentNode : IAsyncDisposable
         if (network is not null)
         {
             Heartbeats = new HeartbeatService(options.Cluster, options.Server, network.Transport, () => _view.Current, Lease, time, loggers.CreateLogger<HeartbeatService>());
-            Partitions = new PartitionMonitor(options.Server, Heartbeats, () => _view.Current, network.Checks, time, loggers.CreateLogger<PartitionMonitor>());
+            Partitions = new PartitionMonitor(options.Server, Heartbeats, () => _view.Current, network.Checks, network.Media ?? new Dictionary<NpResolverType, NpMediumFactory>(), time, loggers.CreateLogger<PartitionMonitor>());
             Heartbeats.Observation = Partitions.Observation;
             leaseOptions.RelaySource = Heartbeats.RelayTokens;
             leaseOptions.Deferral = Partitions.ShouldDefer;
@@ -121,12 +121,17 @@ public sealed partial class AgentNode : IAsyncDisposable
     /// <summary>The cluster as this agent last saw it (the clp-agent host sends its resources to the fence guard).</summary>
     public ClusterView View => _view.Current;
 
+    /// <summary>Whether the cluster is suspended, as this agent last saw it: its monitors and NP checks stop,
+    /// its lease keeps renewing and its fence stays armed.</summary>
+    public bool ClusterSuspended => _view.Current.Cluster?.Status?.Phase == ClusterPhases.Suspended;
+
     public async Task StartAsync()
     {
         _scheduler = await MonitorScheduler.StartAsync(loggers: _loggers);
         Lease.Renewed += _ => Wake();
         _leaseLoop = Task.Run(() => Lease.RunAsync(_leaseStop.Token));
         _loops.Add(Task.Run(() => WatchAsync(_stop.Token)));
+        _loops.Add(Task.Run(() => WatchClusterObjectAsync(_stop.Token)));
         _loops.Add(Task.Run(() => ReconcileLoopAsync(_stop.Token)));
         if (Heartbeats is not null)
         {
@@ -146,6 +151,7 @@ public sealed partial class AgentNode : IAsyncDisposable
             try
             {
                 Partitions!.RunDueChecks(cancellationToken);
+                Partitions.ExchangeMedia();
                 var changes = Heartbeats!.Peers.Changes(Heartbeats.Expected(), Now(), Heartbeats.Timeout);
                 if (changes.Count > 0)
                 {
@@ -179,6 +185,30 @@ public sealed partial class AgentNode : IAsyncDisposable
                 await foreach (var change in _client.Watcher.WatchClusterAsync(_options.Cluster, _view.RelistAsync, cancellationToken: cancellationToken))
                 {
                     if (change.Type == WatchEventType.Relisted || _view.Apply(change))
+                    {
+                        Wake();
+                    }
+                }
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogWatchFailed(e.Message);
+                await Task.Delay(_options.RetryDelay, _time, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Follows this cluster's own object (phase, e.g. Suspended; spec edits) on the clusters feed: the
+    /// per-cluster feed carries every kind in the cluster but not the Cluster itself.</summary>
+    private async Task WatchClusterObjectAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var change in _client.Watcher.WatchKindAsync(Kinds.Cluster, _options.Cluster, _view.RelistClusterAsync, cancellationToken: cancellationToken))
+                {
+                    if (change.Type == WatchEventType.Relisted || _view.ApplyClusterObject(change))
                     {
                         Wake();
                     }
@@ -369,7 +399,13 @@ public sealed partial class AgentNode : IAsyncDisposable
             _messages.Start(monitor.Metadata.Name, view.Version);
         }
 
-        return new MonitorRunner(context, spec, defaultTiming, recovery, _probes[spec.Type], Recovery, _time, _loggers.CreateLogger<MonitorRunner>());
+        return new MonitorRunner(context, spec, defaultTiming, recovery, _probes[spec.Type], Recovery, _time, _loggers.CreateLogger<MonitorRunner>())
+        {
+            // DESIGN rule 8: while the cluster is suspended no monitor probes or recovers (the resources keep
+            // running, the lease keeps renewing); the timeout ratio this agent applied stretches probe timeouts.
+            ClusterSuspended = () => ClusterSuspended,
+            TimeoutRatio = () => Lease.TimeoutRatio,
+        };
     }
 
     /// <summary>Rule 7: record what already runs here as Online, so it is kept (still placed here) or
@@ -509,6 +545,7 @@ public sealed partial class AgentNode : IAsyncDisposable
             await Heartbeats.DisposeAsync();
         }
 
+        Partitions?.Dispose();
         _stop.Dispose();
         _leaseStop.Dispose();
         _wake.Dispose();

@@ -25,6 +25,10 @@ public sealed class AgentOptions
     public IReadOnlyDictionary<string, string> UnsupportedTypes { get; set; } = new Dictionary<string, string>();
 }
 
-/// <summary>What an agent needs for LAN heartbeats and NP resolution: the datagram transport and the
-/// restriction checks its host can run (Ping, Http).</summary>
-public sealed record AgentNetwork(Heartbeats.IHeartbeatTransport Transport, IReadOnlyDictionary<Clp.Core.Model.NpResolverType, Partitions.NpCheck> Checks);
+/// <summary>What an agent needs for LAN heartbeats and NP resolution: the datagram transport, the
+/// restriction checks its host can run (Ping, Http), and the NP media it can open (Disk heartbeat areas,
+/// Com serial lines; none by default: a resolver without a medium here fails its check on this server).</summary>
+public sealed record AgentNetwork(
+    Heartbeats.IHeartbeatTransport Transport,
+    IReadOnlyDictionary<Clp.Core.Model.NpResolverType, Partitions.NpCheck> Checks,
+    IReadOnlyDictionary<Clp.Core.Model.NpResolverType, Clp.Core.Drivers.NpMediumFactory>? Media = null);

@@ -1,6 +1,7 @@
 using Clp.Agent.Heartbeats;
 using Clp.Agent.Leases;
 using Clp.Agent.View;
+using Clp.Core.Drivers;
 using Clp.Core.Model;
 using Clp.Policy.Partitions;
 using Clp.Policy.Time;
@@ -8,21 +9,29 @@ using Clp.Policy.Time;
 namespace Clp.Agent.Partitions;
 
 /// <summary>A restriction check of one NP resolver on this server (Ping: a target answered; Http: the URL
-/// answered a HEAD), with the resolver's timeout; true when it passed.</summary>
+/// answered a HEAD), with the resolver's timeout; true when it passed. Disk and Com resolvers are checked
+/// on their media instead (<see cref="NpMediumFactory"/>).</summary>
 public delegate Task<bool> NpCheck(NpResolverSpec resolver, CancellationToken cancellationToken);
 
 /// <summary>This server's part of network-partition resolution (docs/partition-safety.md, sections 4 and
-/// 5): it runs the restriction checks of the resolvers that apply here, publishes its observations (in its
-/// heartbeats and its Server status), turns heartbeat changes into events, and decides whether the fence
-/// may be deferred when the lease has run out.</summary>
+/// 5): it runs the restriction checks of the resolvers that apply here and exchanges on their media (Disk
+/// heartbeat areas, Com lines), publishes its observations (in its heartbeats and its Server status), and
+/// decides whether the fence may be deferred when the lease has run out.</summary>
+/// <remarks>While the cluster is suspended (as this agent's view says; DESIGN rule 8) NP resolution stops:
+/// no Ping or Http check runs and the fence is never deferred, so a server whose lease runs out during a
+/// suspend fences as a lone server would (docs/partition-safety.md, "Suspend"). The media exchanges go on
+/// (they are heartbeats, as the LAN ones). A check result older than three of its intervals counts as
+/// failed, so after the resume the server reports failing checks until they ran again.</remarks>
 public sealed partial class PartitionMonitor(
     string self,
     HeartbeatService heartbeats,
     Func<ClusterView> view,
     IReadOnlyDictionary<NpResolverType, NpCheck> checks,
+    IReadOnlyDictionary<NpResolverType, NpMediumFactory> media,
     TimeProvider time,
-    ILogger<PartitionMonitor> logger)
+    ILogger<PartitionMonitor> logger) : IDisposable
 {
+    private readonly NpMediaSet _media = new(self, media, time, logger);
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (bool Passed, Instant At)> _results = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Instant> _lastRun = new(StringComparer.OrdinalIgnoreCase);
@@ -44,17 +53,43 @@ public sealed partial class PartitionMonitor(
             }
         }
 
+        // The media's own checks replace the (absent) check results of Disk and Com resolvers.
+        var mediaChecks = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var aliveOnDisk = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var comLineUp = new Dictionary<string, bool>(StringComparer.Ordinal);
+        _media.Publish(heartbeats.Timeout, mediaChecks, aliveOnDisk, comLineUp);
+        foreach (var (name, passed) in mediaChecks)
+        {
+            (results ??= new Dictionary<string, bool>(StringComparer.Ordinal))[name] = passed;
+        }
+
         return new PartitionObservation
         {
             Hears = [.. heartbeats.Peers.Side(now, heartbeats.Timeout).Order(StringComparer.Ordinal)],
             Checks = results,
+            AliveOnDisk = aliveOnDisk.Count == 0 ? null : aliveOnDisk,
+            ComLineUp = comLineUp.Count == 0 ? null : comLineUp,
         };
     }
+
+    /// <summary>Starts an exchange on every NP medium of this server whose previous one has ended (called
+    /// every heartbeat interval), without waiting for it.</summary>
+    public void ExchangeMedia() => _media.ExchangeDue(view(), heartbeats.Secret);
+
+    public void Dispose() => _media.Dispose();
+
+    /// <summary>For tests: this server's NP media.</summary>
+    internal NpMediaSet Media => _media;
 
     /// <summary>Runs the checks that are due (each resolver at its interval, at most one at a time per
     /// resolver), without waiting for them.</summary>
     public void RunDueChecks(CancellationToken cancellationToken)
     {
+        if (Suspended)
+        {
+            return;
+        }
+
         var now = Now();
         foreach (var resolver in Resolvers().Where(r => NpResolution.IsRestriction(r) && NpResolution.AppliesTo(r, self)))
         {
@@ -115,6 +150,23 @@ public sealed partial class PartitionMonitor(
             return DeferralDecision.No("the cluster is unknown");
         }
 
+        if (Suspended)
+        {
+            // The agent cannot learn of a resume while cut off, and after the resume the controller judges
+            // every silent server after T + M: a dead server and a cut-off one look alike to it. So the fence
+            // stays armed through a suspend, with nothing to defer it.
+            return DeferralDecision.No("the cluster is suspended: NP resolution is stopped, so the fence is not deferred");
+        }
+
+        // A server failing one of its own restrictions (its ping targets silent, its URL unanswered, its writes
+        // to a Disk heartbeat area or its Com serial device failing) counts itself
+        // isolated: it never defers, whatever its peers could decide without it.
+        var own = Observation();
+        if (Resolvers().FirstOrDefault(r => NpResolution.IsRestriction(r) && NpResolution.AppliesTo(r, self) && own.Checks?.GetValueOrDefault(r.Name) != true) is { } failing)
+        {
+            return DeferralDecision.No($"this server fails its {failing.Name} check ({failing.Type})");
+        }
+
         var now = Now();
         var timeout = heartbeats.Timeout;
         var side = heartbeats.Peers.Side(now, timeout);
@@ -126,7 +178,7 @@ public sealed partial class PartitionMonitor(
         // Only countable peers count: the API no longer counts their votes, as they said in a message sent
         // after this server's heartbeat it echoes, at most T ago on this server's clock. A peer the API may
         // still count is on the controller's side; counting it here too could let both sides survive.
-        var observations = new Dictionary<string, NpObservation>(StringComparer.OrdinalIgnoreCase) { [self] = NpObservation.From(Observation()) };
+        var observations = new Dictionary<string, NpObservation>(StringComparer.OrdinalIgnoreCase) { [self] = NpObservation.From(own) };
         var excluded = new List<string>();
         foreach (var peer in side)
         {
@@ -155,6 +207,9 @@ public sealed partial class PartitionMonitor(
             ? new DeferralDecision(true, $"the API is unreachable for this side ({who}), which survives NP resolution: {verdict.Reason}")
             : DeferralDecision.No($"this side ({who}) does not survive NP resolution: {verdict.Reason}");
     }
+
+    /// <summary>Whether the cluster is suspended, as this agent last saw it.</summary>
+    public bool Suspended => view().Cluster?.Status?.Phase == ClusterPhases.Suspended;
 
     private List<NpResolverSpec> Resolvers() => view().Cluster?.Spec.NpResolvers ?? [];
 

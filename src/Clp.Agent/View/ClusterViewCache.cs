@@ -71,6 +71,39 @@ public sealed class ClusterViewCache(IClpClient client, string cluster)
         return since;
     }
 
+    /// <summary>Reads this cluster's own object afresh (the per-cluster change feed carries every kind IN the
+    /// cluster, not the Cluster itself: its phase, e.g. Suspended, and spec edits come from the clusters feed);
+    /// returns the resourceVersion to watch that feed from.</summary>
+    public async Task<long> RelistClusterAsync(CancellationToken cancellationToken)
+    {
+        var list = await client.Clusters.ListClustersAsync(cancellationToken: cancellationToken);
+        var mine = list.Items.FirstOrDefault(c => string.Equals(c.Metadata.Name, cluster, StringComparison.OrdinalIgnoreCase))
+                   ?? await client.Clusters.GetClusterAsync(cluster, cancellationToken);
+        lock (_gate)
+        {
+            if (_cluster is null || Version(_cluster) < Version(mine))
+            {
+                _cluster = mine;
+            }
+        }
+
+        return long.Parse(list.Metadata.ResourceVersion, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Applies one change of the clusters feed (only this cluster's object); returns whether the view changed.</summary>
+    public bool ApplyClusterObject(WatchEvent change)
+    {
+        if (change.Kind != "Cluster" || !string.Equals(change.Name, cluster, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            return ApplyCluster(change);
+        }
+    }
+
     /// <summary>Applies one change; returns whether the view changed.</summary>
     public bool Apply(WatchEvent change)
     {

@@ -246,6 +246,27 @@ public sealed class LeaseRegistry([FromKeyedServices(ClpClocks.Controller)] Time
         }
     }
 
+    /// <summary>The longest T the holders of the cluster's unrevoked leases last stated (acquire, direct or
+    /// relayed renewal), or null when none is known: the controller judges with at least this T, so a
+    /// shorter T reaches its judgement only once every live agent acknowledged it (DESIGN rule 8).</summary>
+    public TimeSpan? LongestStatedTimeout(string cluster)
+    {
+        var key = Names.Key(cluster);
+        lock (_gate)
+        {
+            TimeSpan? longest = null;
+            foreach (var (lease, entry) in _leases)
+            {
+                if (lease.Cluster == key && !entry.Revoked && (longest is null || entry.StatedTimeout > longest))
+                {
+                    longest = entry.StatedTimeout;
+                }
+            }
+
+            return longest;
+        }
+    }
+
     /// <summary>Revokes <paramref name="incarnation"/> unless a renewal arrived after the judgement
     /// (<paramref name="judgedLastReceived"/> is no longer the last receipt) or a newer incarnation took
     /// over; true when it is revoked.</summary>

@@ -49,11 +49,16 @@ public sealed partial class NodeLeaseService(IResourceStore store, LeaseRegistry
             // The store's resourceVersion before this write: writers are serialized, so every placement
             // written after this join reads a larger one (GroupStatus.IssuedAfter).
             var floor = await store.GetResourceVersionAsync(ct);
+            var heartbeat = registry.GetHeartbeat(clusterKey) ?? HeartbeatOf(clusterObject, wallNow);
+
+            // The agent fences by the T it is granted (until a renewal states another), which may be longer than
+            // the one its request stated (a first join states none; a ratio may have been set since): stored as
+            // such, so a controller that restarts judges it by at least that T.
             var lease = new Lease
             {
                 Kind = Kinds.Lease.Kind,
                 Metadata = new ObjectMeta { Name = serverObject.Metadata.Name, Labels = current?.Metadata.Labels },
-                Spec = new LeaseSpec { Holder = serverObject.Metadata.Name, Incarnation = request.Incarnation, TimeoutMs = request.TimeoutMs },
+                Spec = new LeaseSpec { Holder = serverObject.Metadata.Name, Incarnation = request.Incarnation, TimeoutMs = Math.Max(request.TimeoutMs, heartbeat.TimeoutMs) },
                 Status = new LeaseStatus { Revoked = false, EpochFloor = floor, AcquireTime = wallNow },
             };
             var written = stored is null
@@ -72,7 +77,6 @@ public sealed partial class NodeLeaseService(IResourceStore store, LeaseRegistry
                     about, serverObject.Metadata.Name);
             }
 
-            var heartbeat = registry.GetHeartbeat(clusterKey) ?? HeartbeatOf(clusterObject, wallNow);
             return new AcquireResult(new LeaseGrant
             {
                 Lease = written.As<Lease>(),
@@ -88,7 +92,7 @@ public sealed partial class NodeLeaseService(IResourceStore store, LeaseRegistry
 
         if (result.Grant is { } grant)
         {
-            registry.Acquired(clusterKey, grant.Lease.Metadata.Name, request.Incarnation, TimeSpan.FromMilliseconds(request.TimeoutMs));
+            registry.Acquired(clusterKey, grant.Lease.Metadata.Name, request.Incarnation, TimeSpan.FromMilliseconds(grant.Lease.Spec.TimeoutMs));
             grant.VoteToken = registry.IssueVoteToken(clusterKey, grant.Lease.Metadata.Name, request.Incarnation);
             LogAcquired(clusterKey, grant.Lease.Metadata.Name, request.Incarnation, grant.EpochFloor);
         }

@@ -20,7 +20,8 @@ internal sealed record ReconcileOutcome
 
     public ClusterHeartbeat? Heartbeat { get; init; }
 
-    /// <summary>The judgement in force (null while the cluster is suspended) and the servers it judges.</summary>
+    /// <summary>The judgement with the cluster's own T (null while the cluster is suspended) and the servers it
+    /// judges; whoever uses it raises its T to the longest T a live agent stated (<see cref="DownJudge.Acknowledged"/>).</summary>
     public DownJudge? Judge { get; init; }
 
     public IReadOnlyList<string> JudgedServers { get; init; } = [];

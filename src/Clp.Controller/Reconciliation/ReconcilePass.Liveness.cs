@@ -14,12 +14,27 @@ internal sealed partial class ReconcilePass
     /// <summary>Liveness per server: no lease = Up but not joined (never eligible); a revoked lease =
     /// Down; an unrevoked lease silent for more than T + M = Down, revoked now; a server that left =
     /// Left while its lease is fresh. A suspended cluster judges nobody (rule 8).</summary>
+    /// <remarks>T is the cluster's T (ratio applied) raised to the longest T a live agent last stated: a
+    /// longer T applies at once, a shorter one only once every live agent acknowledged it in a renewal
+    /// (rule 8; <see cref="DownJudge.Acknowledged"/>). The settle time uses the same T.</remarks>
     private void JudgeServers()
     {
         var judging = _status.Phase != ClusterPhases.Suspended;
         _countingFrom = Instant.Max(_countingFrom, _countingFloor(_now));
-        var timeout = TimeSpan.FromMilliseconds((long)(_objects.Cluster.Value.Spec.Heartbeat?.TimeoutMs ?? 30_000) * CurrentRatio);
-        _judge = judging ? new DownJudge(timeout, _countingFrom) : null;
+        foreach (var loaded in _objects.Servers)
+        {
+            // Learn every lease before the longest stated T is read (after a restart the registry starts empty).
+            if (_objects.Leases.TryGetValue(loaded.Name, out var held))
+            {
+                _registry.Observe(_state.Key, loaded.Name, held.Value.Spec.Incarnation, TimeSpan.FromMilliseconds(held.Value.Spec.TimeoutMs), held.Value.Status?.Revoked == true);
+            }
+        }
+
+        var clusterTimeout = TimeSpan.FromMilliseconds((long)(_objects.Cluster.Value.Spec.Heartbeat?.TimeoutMs ?? 30_000) * CurrentRatio);
+        var judge = new DownJudge(clusterTimeout, _countingFrom);
+        _baseJudge = judging ? judge : null;
+        _judge = judging ? judge.Acknowledged(_registry.LongestStatedTimeout(_state.Key)) : null;
+        var timeout = _judge?.ClusterTimeout ?? clusterTimeout;
         var left = new HashSet<string>(_status.LeftServers ?? [], StringComparer.OrdinalIgnoreCase);
         var silent = new List<(Loaded<Lease> Lease, Server Server, LeaseView View)>();
         var settled = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -201,12 +216,13 @@ internal sealed partial class ReconcilePass
         return side;
     }
 
-    /// <summary>The name of a restriction resolver this server reported failing (or has not reported), or null.</summary>
+    /// <summary>The name of a restriction resolver this server reported failing (or has not reported), or null:
+    /// Ping and Http checks, and the own-medium checks of Disk (its writes complete) and Com (its device works).</summary>
     private string? FailedRestriction(Server server)
     {
         var checks = server.Status?.Partition?.Checks;
         return (_objects.Cluster.Value.Spec.NpResolvers ?? [])
-            .Where(r => NpResolution.IsRestriction(r) && r.Type is NpResolverType.Ping or NpResolverType.Http && NpResolution.AppliesTo(r, server.Metadata.Name))
+            .Where(r => NpResolution.IsRestriction(r) && NpResolution.AppliesTo(r, server.Metadata.Name))
             .FirstOrDefault(r => checks?.GetValueOrDefault(r.Name) != true)?.Name;
     }
 

@@ -41,6 +41,10 @@ internal sealed partial class ReconcilePass
     private int _failovers;
     private DownJudge? _judge;
 
+    /// <summary>The judgement with the cluster's own T (the down timer raises it to the T agents stated, as
+    /// this pass's <see cref="_judge"/> does, at each renewal).</summary>
+    private DownJudge? _baseJudge;
+
     public ReconcilePass(
         ClusterObjects objects, ClusterState state, LeaseRegistry registry, ILogger logger, Instant now, DateTimeOffset wall,
         string storeUid, long issuedAfter, Func<Instant, Instant> countingFloor)
@@ -97,7 +101,7 @@ internal sealed partial class ReconcilePass
             DownJudgements = _revoked.Count,
             Revoked = _revoked,
             Heartbeat = new ClusterHeartbeat(heartbeat.IntervalMs, (int)Math.Min(int.MaxValue, (long)heartbeat.TimeoutMs * ratio), ratio, _objects.Cluster.Value.Spec.IsolationAction),
-            Judge = _judge,
+            Judge = _baseJudge,
             JudgedServers = _judged,
             Held = _held,
             RecheckAt = Min(Min(result.RecheckAt, _ratioEnd), _recheckAt),

@@ -119,8 +119,22 @@ public sealed class NpResolverSpec
     /// <summary>For <see cref="NpResolverType.Http"/>: the always-on URL to send HEAD to.</summary>
     public string? Url { get; set; }
 
+    /// <summary>For <see cref="NpResolverType.Disk"/>: the absolute path of the heartbeat area every server
+    /// it applies to reaches (a block device or partition of the shared disk, or a file on a shared file
+    /// system); 64 slots of 512 bytes (32 KiB). A regular file is created or extended as needed.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>For <see cref="NpResolverType.Com"/>: the serial device (absolute path, e.g.
+    /// <c>/dev/ttyS0</c>) of both servers; a server that names its own in <c>spec.npDevices</c> uses that.
+    /// CLP opens it raw and leaves its speed as configured (set both ends alike, e.g. with stty).</summary>
+    public string? Device { get; set; }
+
+    /// <summary>For Ping and Http: how often the check runs. Disk and Com exchange their heartbeats every
+    /// heartbeat interval instead (as CLUSTERPRO's disk and COM heartbeats do), so it is not used for them.</summary>
     public int IntervalSeconds { get; set; } = 5;
 
+    /// <summary>For Ping and Http: how long the check may take. For Disk and Com: how long one exchange on
+    /// the medium (write and flush, read) may take before this server's own check fails.</summary>
     public int TimeoutSeconds { get; set; } = 3;
 
     /// <summary>Servers this resolver runs on; empty = all.</summary>

@@ -21,6 +21,19 @@ public sealed class ServerSpec
     public string? MirrorConnectAddress { get; set; }
 
     public string? BmcAddress { get; set; }
+
+    /// <summary>This server's own device for a Com NP resolver, where it differs from the resolver's
+    /// <c>device</c> (e.g. <c>/dev/ttyS1</c> here, <c>/dev/ttyUSB0</c> on the other end).</summary>
+    public List<ServerNpDevice>? NpDevices { get; set; }
+}
+
+public sealed class ServerNpDevice
+{
+    /// <summary>A Com NP resolver name of the cluster.</summary>
+    public string Resolver { get; set; } = "";
+
+    /// <summary>The serial device's absolute path on this server.</summary>
+    public string Device { get; set; } = "";
 }
 
 public sealed class ServerInterconnectAddress

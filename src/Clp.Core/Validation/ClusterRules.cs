@@ -51,6 +51,7 @@ internal static class ClusterRules
             }
 
             ServerRules.CheckLanReachesAll(after, "spec.interconnects", context);
+            NpMediaRules.CheckDevicesInUse(after, context);
         }
     }
 
@@ -131,10 +132,27 @@ internal static class ClusterRules
                     }
 
                     break;
-                case NpResolverType.Disk or NpResolverType.Com:
-                    context.Add($"{field}.type", "unsupported-type",
-                        $"{field}.type {np.Type} needs a shared disk or serial heartbeat, which CLP does not implement yet");
+                case NpResolverType.Disk:
+                    if (!NpMediaRules.IsAbsolutePath(np.Path))
+                    {
+                        context.Add($"{field}.path", np.Path is null ? "required" : "absolute-path",
+                            $"{field}.path must be the absolute path of the shared heartbeat area (a disk partition or a file on a shared file system) for a Disk resolver");
+                    }
+
                     break;
+                case NpResolverType.Com:
+                    NpMediaRules.CheckComResolver(np, field, after, context);
+                    break;
+            }
+
+            if (np.Type is not NpResolverType.Disk && np.Path is not null)
+            {
+                context.Add($"{field}.path", "not-allowed", $"{field}.path is only for Disk resolvers");
+            }
+
+            if (np.Type is not NpResolverType.Com && np.Device is not null)
+            {
+                context.Add($"{field}.device", "not-allowed", $"{field}.device is only for Com resolvers");
             }
 
             if (np.Type is not NpResolverType.Ping && np.Targets is not null)

@@ -3,7 +3,7 @@ using Clp.Core.Model;
 namespace Clp.Core.Validation;
 
 /// <summary>Rules of a Server: addresses, its interconnects, unique priority, and the cluster-wide rule
-/// that at least one LAN interconnect reaches every server.</summary>
+/// that at least one LAN interconnect reaches every server, and its serial devices for Com NP resolvers.</summary>
 internal static class ServerRules
 {
     public static void Validate(Server server, ClusterSnapshot after, ValidationContext context)
@@ -57,6 +57,7 @@ internal static class ServerRules
         }
 
         CheckLanReachesAll(after, "spec.interconnects", context);
+        NpMediaRules.CheckServer(server, after, context);
     }
 
     /// <summary>The guide's rule: at least one LAN interconnect on which every server has an address.</summary>

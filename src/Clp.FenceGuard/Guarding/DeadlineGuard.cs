@@ -46,12 +46,23 @@ public sealed partial class DeadlineGuard : IAsyncDisposable
     /// <summary>Raised after each release (the process reports it; tests read outcomes from it).</summary>
     public event Action<GuardFire>? Fired;
 
-    /// <summary>Arms (or moves) the deadline. <paramref name="groups"/> null keeps the last list.</summary>
+    /// <summary>Arms (or moves) the deadline. <paramref name="groups"/> null keeps the last list. An incarnation
+    /// whose deadline already fired (or an older one) is not armed again: its lease is over, its resources were
+    /// released; the reply's <see cref="GuardReply.LastFire"/> tells its agent to fence and rejoin.</summary>
+    /// <remarks>Why: a thawed agent's arm, queued before its freeze, arrives with the old, long past deadline.
+    /// Arming it would fire again at once with no budget left, find the already released resources not yet
+    /// confirmed gone, and power the server off for nothing.</remarks>
     /// <exception cref="InvalidOperationException">No list was ever given.</exception>
     public GuardReply Arm(long incarnation, Instant fenceAt, TimeSpan budget, TimeSpan timeout, IReadOnlyList<GuardGroup>? groups)
     {
         lock (_gate)
         {
+            if (_lastFire is { } fired && incarnation <= fired.Incarnation)
+            {
+                LogStaleArm(incarnation, fired.Incarnation);
+                return Reply();
+            }
+
             var list = groups ?? _groups ?? throw new InvalidOperationException("arm without groups: the guard has no resource list yet; send it");
             _groups = list;
             _armed = new ArmOrder(incarnation, fenceAt, budget < TimeSpan.Zero ? TimeSpan.Zero : budget, timeout, list);
@@ -196,6 +207,9 @@ public sealed partial class DeadlineGuard : IAsyncDisposable
         await _timer.DisposeAsync();
         _releasing.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not arming incarnation {Incarnation}: the deadline of incarnation {Fired} already fired (its agent must fence and rejoin)")]
+    private partial void LogStaleArm(long incarnation, long fired);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Disarmed (incarnation {Incarnation}): {Reason}")]
     private partial void LogDisarmed(long incarnation, string reason);

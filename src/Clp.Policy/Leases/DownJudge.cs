@@ -9,7 +9,10 @@ namespace Clp.Policy.Leases;
 /// the T the server's last renewal stated, and M = max(0.1 T, 200 ms) of that T. Taking the larger
 /// makes a change of T safe in both directions: a shorter cluster T reaches a server's judgement only
 /// once that server renewed stating it (it fences by the T it last acknowledged), and a longer one only
-/// delays the judgement.</para>
+/// delays the judgement. The controller goes further (DESIGN rule 8): with <see cref="Acknowledged"/> the
+/// cluster's T is raised to the longest T any live agent last stated, so a shorter T reaches every
+/// judgement (and the settle time 2 T of docs/partition-safety.md, which bounds how long a deferring
+/// agent may count a peer) only once every live agent acknowledged it.</para>
 /// <para>Counting starts at <see cref="CountingStartedAt"/>: the instant this controller became leader
 /// and had seen the store, or resumed the cluster, or recovered from a stall of its own. Renewals it
 /// did not see (before that instant) are assumed to have arrived then, so every lease gets a fresh
@@ -21,6 +24,12 @@ namespace Clp.Policy.Leases;
 /// <param name="CountingStartedAt">On the controller's clock.</param>
 public sealed record DownJudge(TimeSpan ClusterTimeout, Instant CountingStartedAt)
 {
+    /// <summary>This judgement with the cluster's T raised to <paramref name="longestStated"/>, the longest T
+    /// a live agent last stated (null: none known): a shorter T applies only once every live agent stated
+    /// it; a longer cluster T applies at once.</summary>
+    public DownJudge Acknowledged(TimeSpan? longestStated) =>
+        longestStated is { } stated && stated > ClusterTimeout ? this with { ClusterTimeout = stated } : this;
+
     /// <summary>T + M for a server whose last renewal stated <paramref name="statedTimeout"/> (null:
     /// none seen, the cluster's T alone).</summary>
     public TimeSpan Limit(TimeSpan? statedTimeout)

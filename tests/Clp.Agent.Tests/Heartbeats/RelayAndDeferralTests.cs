@@ -6,6 +6,7 @@ using Clp.Agent.Heartbeats;
 using Clp.Agent.Leases;
 using Clp.Agent.Partitions;
 using Clp.Agent.View;
+using Clp.Core.Drivers;
 using Clp.Core.Model;
 using Clp.Core.Security;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -29,10 +30,14 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
     private readonly Dictionary<string, Node> _nodes = [];
     private readonly CancellationTokenSource _stop = new();
     private long _tokens;
+    private ClusterView _view;
+
+    /// <summary>The T and ratio the API's renewal answers state (null: none).</summary>
+    private (TimeSpan Timeout, int Ratio)? _answer;
 
     public RelayAndDeferralTests()
     {
-        var view = new ClusterView(
+        _view = new ClusterView(
             new Cluster
             {
                 Metadata = new ObjectMeta { Name = "c1", Uid = "uid-1" },
@@ -50,7 +55,7 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
             ClusterView.Map<Group>(), ClusterView.Map<Resource>(), ClusterView.Map<Clp.Core.Model.Monitor>(), ClusterView.Map<Operation>());
         foreach (var name in new[] { "s1", "s2" })
         {
-            _nodes[name] = new Node(name, this, view);
+            _nodes[name] = new Node(name, this, () => _view);
         }
     }
 
@@ -74,6 +79,8 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
     {
         foreach (var node in _nodes.Values)
         {
+            // As the agent's partition loop does every interval.
+            node.Partitions.ExchangeMedia();
             node.Heartbeats.Tick();
         }
 
@@ -141,6 +148,78 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
         Assert.All(_nodes.Values, n => Assert.Empty(n.Fence.Calls));
     }
 
+    private void UseDiskResolver() => _view = _view with
+    {
+        Cluster = new Cluster
+        {
+            Metadata = _view.Cluster!.Metadata,
+            Spec = new ClusterSpec
+            {
+                Heartbeat = _view.Cluster.Spec.Heartbeat,
+                Interconnects = _view.Cluster.Spec.Interconnects,
+                NpResolvers = [new NpResolverSpec { Name = "disk1", Type = NpResolverType.Disk, Path = "/shared/hb.area" }],
+            },
+        },
+    };
+
+    [Fact]
+    public async Task ApiDownForBoth_DiskShowsTheMasterAlive_BothDefer()
+    {
+        UseDiskResolver();
+        await StartAsync();
+        _nodes["s1"].ApiCut = _nodes["s2"].ApiCut = true;
+        for (var i = 0; i < 20; i++)
+        {
+            await StepAsync();
+        }
+
+        Assert.All(_nodes.Values, n => Assert.Empty(n.Fence.Calls));
+        Assert.All(_nodes.Values, n => Assert.NotNull(n.Lease.DeferringSince));
+        Assert.Equal(["s1", "s2"], _nodes["s2"].Partitions.Observation().AliveOnDisk!["disk1"]);
+    }
+
+    [Fact]
+    public async Task ApiDownForBoth_DiskAreaFailsOnBoth_BothFence()
+    {
+        UseDiskResolver();
+        foreach (var node in _nodes.Values)
+        {
+            node.DiskReading = new NpMediumReading(false, []);
+        }
+
+        await StartAsync();
+        _nodes["s1"].ApiCut = _nodes["s2"].ApiCut = true;
+        for (var i = 0; i < 12; i++)
+        {
+            await StepAsync();
+        }
+
+        // Their own disk checks fail: each counts itself isolated and never defers, though they hear each
+        // other: both fence.
+        Assert.All(_nodes.Values, n => Assert.NotEmpty(n.Fence.Calls));
+        Assert.All(_nodes.Values, n => Assert.Contains("fails its disk1 check (Disk)", n.Fence.Calls.First(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ApiDownForBoth_S1FailsItsDiskCheck_S1NeverDefers()
+    {
+        UseDiskResolver();
+        _nodes["s1"].DiskReading = new NpMediumReading(false, ["s2"]);
+        _nodes["s2"].DiskReading = new NpMediumReading(true, ["s2"]);
+        await StartAsync();
+        _nodes["s1"].ApiCut = _nodes["s2"].ApiCut = true;
+        for (var i = 0; i < 12; i++)
+        {
+            await StepAsync();
+        }
+
+        // s1 hears s2, but its own writes to the heartbeat area fail: it counts itself isolated and fences.
+        Assert.Contains("fails its disk1 check (Disk)", _nodes["s1"].Fence.Calls.First(), StringComparison.Ordinal);
+        var observation = _nodes["s1"].Partitions.Observation();
+        Assert.False(observation.Checks!["disk1"]);
+        Assert.Equal(["s2"], observation.AliveOnDisk!["disk1"]);
+    }
+
     [Fact]
     public async Task DeferringServers_FenceOnceTheyNoLongerHearEachOther()
     {
@@ -180,6 +259,53 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
         Assert.Empty(_nodes["s2"].Fence.Calls);
     }
 
+    [Fact]
+    public async Task ApiDownForBoth_WhileTheClusterIsSuspended_NeitherDefers_BothFenceAtTMinusF()
+    {
+        // The same outage as above, during a suspend: NP resolution is stopped, so nothing defers the fence
+        // (a server cut off cannot learn of a resume; after it the controller judges silence by T + M).
+        _view = _view with { Cluster = Suspended(_view.Cluster!) };
+        await StartAsync();
+        await StepAsync();
+        _nodes["s1"].ApiCut = _nodes["s2"].ApiCut = true;
+        for (var i = 0; i < 7; i++)
+        {
+            await StepAsync();
+        }
+
+        Assert.All(_nodes.Values, n => Assert.NotEmpty(n.Fence.Calls));
+        Assert.All(_nodes.Values, n => Assert.Contains("suspended", n.Fence.Calls.First(), StringComparison.Ordinal));
+        Assert.All(_nodes.Values, n => Assert.Null(n.Lease.DeferringSince));
+    }
+
+    [Fact]
+    public async Task TimeoutRatio_StretchesHowLongAPeerStaysHeard_OnceARenewalStatedIt()
+    {
+        await StartAsync();
+        _answer = (T * 2, 2);
+        await StepAsync(); // the answers state T = 16 s, ratio 2
+        Assert.Equal(T, _nodes["s1"].Heartbeats.Timeout);
+        await StepAsync(); // the renewals stating 16 s succeeded
+        Assert.All(_nodes.Values, n => Assert.Equal(T * 2, n.Heartbeats.Timeout));
+
+        // The peers stop hearing each other (their last heartbeats went out one interval ago, at the start of
+        // the step): s2 stays heard by s1 for 16 s, not 8 s, and not a tick longer.
+        _network.Cut = true;
+        _time.Advance(T * 2 - I);
+        Assert.Contains("s2", _nodes["s1"].Heartbeats.Peers.Heard(Now(), _nodes["s1"].Heartbeats.Timeout));
+        _time.Advance(TimeSpan.FromTicks(1));
+        Assert.DoesNotContain("s2", _nodes["s1"].Heartbeats.Peers.Heard(Now(), _nodes["s1"].Heartbeats.Timeout));
+    }
+
+    private Clp.Policy.Time.Instant Now() => Clp.Policy.Time.Instant.FromTimestamp(_time.GetTimestamp(), _time.TimestampFrequency);
+
+    private static Cluster Suspended(Cluster cluster) => new()
+    {
+        Metadata = cluster.Metadata,
+        Spec = cluster.Spec,
+        Status = new ClusterStatus { Phase = ClusterPhases.Suspended },
+    };
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -209,21 +335,27 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
         private readonly RelayAndDeferralTests _test;
         private readonly string _name;
 
-        public Node(string name, RelayAndDeferralTests test, ClusterView view)
+        public Node(string name, RelayAndDeferralTests test, Func<ClusterView> view)
         {
             _name = name;
             _test = test;
             Fence = new RecordingFence();
             var options = new LeaseKeeperOptions { NextIncarnation = last => last + 1 };
             Lease = new LeaseKeeper(this, Fence, options, test._time, NullLogger<LeaseKeeper>.Instance);
-            Heartbeats = new HeartbeatService("c1", name, test._network.Join(name), () => view, Lease, test._time, NullLogger<HeartbeatService>.Instance);
-            Partitions = new PartitionMonitor(name, Heartbeats, () => view, new Dictionary<NpResolverType, NpCheck>(), test._time, NullLogger<PartitionMonitor>.Instance);
+            Heartbeats = new HeartbeatService("c1", name, test._network.Join(name), view, Lease, test._time, NullLogger<HeartbeatService>.Instance);
+            Partitions = new PartitionMonitor(name, Heartbeats, view, new Dictionary<NpResolverType, NpCheck>(), new Dictionary<NpResolverType, NpMediumFactory>
+            {
+                [NpResolverType.Disk] = _ => new FixedMedium(() => DiskReading),
+            }, test._time, NullLogger<PartitionMonitor>.Instance);
             Heartbeats.Observation = Partitions.Observation;
             options.RelaySource = Heartbeats.RelayTokens;
             options.Deferral = Partitions.ShouldDefer;
         }
 
         public LeaseKeeper Lease { get; }
+
+        /// <summary>What this server's Disk heartbeat area shows (when the cluster has a Disk resolver).</summary>
+        public NpMediumReading DiskReading { get; set; } = new(true, ["s1", "s2"]);
 
         public HeartbeatService Heartbeats { get; }
 
@@ -252,7 +384,7 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
                 ++_test._tokens));
         }
 
-        public Task<RenewAnswer> RenewAsync(long incarnation, TimeSpan timeout, long? voteToken, IReadOnlyList<RelayedRenewal> relayed, CancellationToken cancellationToken)
+        public Task<RenewAnswer> RenewAsync(long incarnation, TimeSpan timeout, int timeoutRatioAck, long? voteToken, IReadOnlyList<RelayedRenewal> relayed, CancellationToken cancellationToken)
         {
             if (ApiCut)
             {
@@ -274,7 +406,21 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
             }
 
             Renewals.Writer.TryWrite(true);
-            return Task.FromResult(new RenewAnswer(++_test._tokens, results));
+            return Task.FromResult(new RenewAnswer(++_test._tokens, results, _test._answer?.Timeout, _test._answer?.Ratio));
+        }
+    }
+
+    /// <summary>A Disk medium whose reading the test sets (the real one is tested on files in Clp.Drivers.Linux.Tests).</summary>
+    private sealed class FixedMedium(Func<NpMediumReading> reading) : INpMedium
+    {
+        public void Exchange(NpExchange exchange)
+        {
+        }
+
+        public NpMediumReading Read(TimeSpan ownDeadline, TimeSpan peerWindow) => reading();
+
+        public void Dispose()
+        {
         }
     }
 

@@ -313,6 +313,74 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
         Assert.Equal([1L, 2L], _endpoint.Acquired.ToArray());
     }
 
+    [Fact]
+    public async Task ShorterTInAnAnswer_GovernsTheFenceAtOnce_AndTheNextRenewalStatesItWithItsRatio()
+    {
+        // Joined under ratio 2: T = 10 s, F = 2 s, fence at 8 s.
+        _endpoint.Grant = (TimeSpan.FromSeconds(10), 2);
+        await StartAndJoinAsync();
+
+        // The ratio is reset: the renewal sent at 1 s stated 10 s (ratio 2) and its answer says 5 s (ratio 1).
+        _endpoint.Answer = (T, 1);
+        await AdvanceAndRenewAsync();
+        await _renewed.Reader.ReadAsync().AsTask().WaitAsync(Bound); // the fence deadline moved earlier
+        Assert.Equal((TimeSpan.FromSeconds(10), 2), _endpoint.Stated.Single());
+        Assert.Equal(T, _keeper.Timing!.Timeout);
+        Assert.Equal((T, 1), (_keeper.StatedTimeout, _keeper.TimeoutRatio));
+
+        // The next renewal states 5 s with ratio 1, and is lost (the API may have received it: it may judge by
+        // 5 s from then). The fence is at 1 s + T - F = 5 s already, not at 1 s + 8 s.
+        _endpoint.RenewFails = true;
+        _time.Advance(I);
+        Assert.Equal((T, 1), _endpoint.Stated.Last());
+        _time.Advance(TimeSpan.FromSeconds(3) - Tick);
+        Assert.Empty(_fence.Calls);
+        _time.Advance(Tick);
+        var call = await _fence.Next.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1)), (call.At, call.Budget));
+    }
+
+    [Fact]
+    public async Task LongerTInAnAnswer_GovernsTheFenceFromTheSendOfARenewalThatStatedIt()
+    {
+        await StartAndJoinAsync(); // T = 5 s: fence at 4 s
+
+        // A ratio of 2 is set: the answer to the renewal sent at 1 s (which stated 5 s) says 10 s.
+        _endpoint.Answer = (TimeSpan.FromSeconds(10), 2);
+        await AdvanceAndRenewAsync();
+        Assert.Equal(T, _keeper.Timing!.Timeout);
+        Assert.Equal((TimeSpan.FromSeconds(10), 2), (_keeper.StatedTimeout, _keeper.TimeoutRatio));
+
+        // The renewal sent at 2 s states 10 s with ratio 2 and succeeds: from its send, T = 10 s, F = 2 s.
+        await AdvanceAndRenewAsync();
+        Assert.Equal([(T, 1), (TimeSpan.FromSeconds(10), 2)], _endpoint.Stated.ToArray());
+        Assert.Equal(TimeSpan.FromSeconds(10), _keeper.Timing!.Timeout);
+        _endpoint.RenewFails = true;
+        _time.Advance(TimeSpan.FromSeconds(8) - Tick);
+        Assert.Empty(_fence.Calls);
+        _time.Advance(Tick);
+        var call = await _fence.Next.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        Assert.Equal((TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2)), (call.At, call.Budget));
+    }
+
+    [Fact]
+    public async Task LongerTInAnAnswer_ARenewalStatingItIsLost_TheFenceKeepsTheShorterT()
+    {
+        await StartAndJoinAsync(); // T = 5 s
+        _endpoint.Answer = (TimeSpan.FromSeconds(10), 2);
+        await AdvanceAndRenewAsync(); // sent at 1 s stating 5 s: fence at 5 s
+
+        // The renewal stating 10 s fails: the API never confirmed it, so the agent never fences by it.
+        _endpoint.RenewFails = true;
+        _time.Advance(I);
+        Assert.Equal((TimeSpan.FromSeconds(10), 2), _endpoint.Stated.Last());
+        _time.Advance(TimeSpan.FromSeconds(3) - Tick);
+        Assert.Empty(_fence.Calls);
+        _time.Advance(Tick);
+        var call = await _fence.Next.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1)), (call.At, call.Budget));
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -348,14 +416,24 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
         /// <summary>The isolation action the answers state (null: none, as an API that states none).</summary>
         public IsolationAction? StatedIsolationAction { get; set; }
 
+        /// <summary>The T and ratio the join grants.</summary>
+        public (TimeSpan Timeout, int Ratio) Grant { get; set; } = (T, 1);
+
+        /// <summary>The T and ratio renewal answers state (null: none, as before).</summary>
+        public (TimeSpan Timeout, int Ratio)? Answer { get; set; }
+
+        /// <summary>What each renewal stated (T, timeoutRatioAck), whether or not it succeeded.</summary>
+        public System.Collections.Concurrent.ConcurrentQueue<(TimeSpan Timeout, int RatioAck)> Stated { get; } = new();
+
         public Task<JoinGrant> AcquireAsync(long incarnation, TimeSpan timeout, CancellationToken cancellationToken)
         {
             Acquired.Enqueue(incarnation);
-            return Task.FromResult(new JoinGrant(incarnation, I, T, "store-1", 10, IsolationAction: StatedIsolationAction));
+            return Task.FromResult(new JoinGrant(incarnation, I, Grant.Timeout, "store-1", 10, TimeoutRatio: Grant.Ratio, IsolationAction: StatedIsolationAction));
         }
 
-        public async Task<RenewAnswer> RenewAsync(long incarnation, TimeSpan timeout, long? voteToken, IReadOnlyList<Clp.Core.Model.RelayedRenewal> relayed, CancellationToken cancellationToken)
+        public async Task<RenewAnswer> RenewAsync(long incarnation, TimeSpan timeout, int timeoutRatioAck, long? voteToken, IReadOnlyList<Clp.Core.Model.RelayedRenewal> relayed, CancellationToken cancellationToken)
         {
+            Stated.Enqueue((timeout, timeoutRatioAck));
             if (RenewHangs)
             {
                 await _hang.Task;
@@ -377,7 +455,12 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
             }
 
             Relayed.Enqueue([.. relayed]);
-            return StatedIsolationAction is null ? RenewAnswer.Empty : new RenewAnswer(null, [], StatedIsolationAction);
+            if (StatedIsolationAction is not null)
+            {
+                return new RenewAnswer(null, [], Answer?.Timeout, Answer?.Ratio, StatedIsolationAction);
+            }
+
+            return Answer is { } answer ? new RenewAnswer(null, [], answer.Timeout, answer.Ratio) : RenewAnswer.Empty;
         }
 
         public System.Collections.Concurrent.ConcurrentQueue<List<Clp.Core.Model.RelayedRenewal>> Relayed { get; } = new();

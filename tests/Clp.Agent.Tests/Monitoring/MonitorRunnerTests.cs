@@ -148,6 +148,89 @@ public class MonitorRunnerTests
         Assert.Equal(["Final:StopClusterServiceAndReboot"], _actions.Calls);
     }
 
+    [Fact]
+    public async Task TimeoutRatio_StretchesTheProbeTimeout()
+    {
+        // A probe that answers healthy after 7 s: past the 5 s timeout, within 2 x 5 s.
+        var ratio = 2;
+        var slow = new ScriptedProbe(_time, TimeSpan.FromSeconds(7), healthy: true);
+        var runner = new MonitorRunner(Context, Spec(), MonitorTiming.Always, RecoveryTarget.ForGroup("g1"), slow, _actions, _time, NullLogger<MonitorRunner>.Instance)
+        {
+            TimeoutRatio = () => ratio,
+        };
+        var run = runner.RunOnceAsync(true, false, CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(7));
+        Assert.Equal(MonitorVerdict.Normal, await run.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        // The ratio back at 1: the same probe times out at 5 s.
+        ratio = 1;
+        run = runner.RunOnceAsync(true, false, CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(MonitorVerdict.Error, await run.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(["Restart"], _actions.Calls);
+    }
+
+    [Fact]
+    public async Task HungProbe_UnderTimeoutRatio_TimesOutAtRatioTimesItsTimeout_NotATickBefore()
+    {
+        var runner = new MonitorRunner(Context, Spec(), MonitorTiming.Always, RecoveryTarget.ForGroup("g1"), new HangingProbe(), _actions, _time, NullLogger<MonitorRunner>.Instance)
+        {
+            TimeoutRatio = () => 3,
+        };
+        var run = runner.RunOnceAsync(true, false, CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(15) - TimeSpan.FromTicks(1));
+        Assert.False(run.IsCompleted, "the probe timed out before 3 x 5 s");
+        _time.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal(MonitorVerdict.Error, await run.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains("timeout 5 s x timeout ratio 3", runner.LastMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClusterSuspended_NoProbeNoRecovery_ReadsSuspend_AndFailuresCountAfreshAfterTheResume()
+    {
+        var suspended = false;
+        var probe = new ScriptedProbe(_time, TimeSpan.Zero, healthy: false);
+        var runner = new MonitorRunner(Context, Spec(retry: 1), MonitorTiming.Always, RecoveryTarget.ForGroup("g1"), probe, _actions, _time, NullLogger<MonitorRunner>.Instance)
+        {
+            ClusterSuspended = () => suspended,
+        };
+        Assert.Equal(MonitorVerdict.Failing, await runner.RunOnceAsync(true, false, CancellationToken.None));
+
+        suspended = true;
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Null(await runner.RunOnceAsync(true, false, CancellationToken.None));
+        }
+
+        Assert.Equal("Suspend", runner.Status);
+        Assert.Equal(1, probe.Calls);
+        Assert.Empty(_actions.Calls);
+
+        // Resumed: the failure before the suspend does not count; the retry count applies afresh.
+        suspended = false;
+        Assert.Equal(MonitorVerdict.Failing, await runner.RunOnceAsync(true, false, CancellationToken.None));
+        Assert.Empty(_actions.Calls);
+        Assert.Equal(MonitorVerdict.Error, await runner.RunOnceAsync(true, false, CancellationToken.None));
+        Assert.Equal(["Restart"], _actions.Calls);
+    }
+
+    [Fact]
+    public async Task ClusterSuspendedWhileTheProbeRuns_ItsFailureRecoversNothing()
+    {
+        var suspended = false;
+        var probe = new ScriptedProbe(_time, TimeSpan.FromSeconds(2), healthy: false);
+        var runner = new MonitorRunner(Context, Spec(), MonitorTiming.Always, RecoveryTarget.ForGroup("g1"), probe, _actions, _time, NullLogger<MonitorRunner>.Instance)
+        {
+            ClusterSuspended = () => suspended,
+        };
+        var run = runner.RunOnceAsync(true, false, CancellationToken.None);
+        suspended = true;
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Null(await run.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("Suspend", runner.Status);
+        Assert.Empty(_actions.Calls);
+    }
+
     private sealed class RecordingActions : IRecoveryActions
     {
         public List<string> Calls { get; } = [];
@@ -162,6 +245,25 @@ public class MonitorRunnerTests
         {
             Calls.Add(call);
             return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Answers <c>healthy</c> after <c>delay</c> on the fake clock, and counts its probes.</summary>
+    private sealed class ScriptedProbe(TimeProvider time, TimeSpan delay, bool healthy) : IMonitorProbe
+    {
+        public string Type => "ipw";
+
+        public int Calls { get; private set; }
+
+        public async Task<ProbeResult> ProbeAsync(MonitorContext context, CancellationToken cancellationToken)
+        {
+            Calls++;
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, time, CancellationToken.None);
+            }
+
+            return healthy ? ProbeResult.Ok() : ProbeResult.Failed("scripted failure");
         }
     }
 

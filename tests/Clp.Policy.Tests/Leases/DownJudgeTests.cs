@@ -56,6 +56,24 @@ public class DownJudgeTests
         Assert.True(judge.IsDown(Instant.At(S(limit)) + Tick, Instant.Origin, stated), row);
     }
 
+    public static TheoryData<string, double, double?, double> Acknowledgements() => new()
+    {
+        { "a shorter cluster T waits for the agent still stating the longer one", 3, 6, 6.6 },
+        { "every agent stated the shorter T: it applies", 3, 3, 3.3 },
+        { "a longer cluster T applies before any agent stated it", 6, 3, 6.6 },
+        { "no agent known: the cluster's T", 3, null, 3.3 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Acknowledgements))]
+    public void Acknowledged_RaisesTheClusterTToTheLongestStated(string row, double clusterT, double? longestStated, double limit)
+    {
+        var judge = new DownJudge(S(clusterT), Instant.Origin).Acknowledged(longestStated is { } t ? S(t) : null);
+
+        // A server that itself stated the short 3 s is judged by the acknowledged T.
+        Assert.True(S(limit) == judge.Limit(S(3)), row);
+    }
+
     [Fact]
     public void Grace_RenewalBeforeControllerStart_NotDownUntilStartPlusTPlusM()
     {
