@@ -430,7 +430,11 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
     {
         var fenceAt = _timing!.FenceAt(sent);
         var due = fenceAt.SinceOrigin - Now().SinceOrigin;
-        _fenceTimer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+
+        // Rounded UP to the millisecond: the timer counts whole milliseconds, and rounding down would fire it
+        // before the fence time (the callback then only arms it again).
+        var ticks = due <= TimeSpan.Zero ? 0 : (due.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond;
+        _fenceTimer.Change(TimeSpan.FromTicks(ticks), Timeout.InfiniteTimeSpan);
     }
 
     private async Task FenceFromTimerAsync()
@@ -452,7 +456,17 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
         var age = last is { } sent ? LeaseTiming.LeaseAge(now, sent) : TimeSpan.Zero;
         if (timing is not null && last is not null && age < timing.ActWindow)
         {
-            // A renewal succeeded (and re-armed the timer) after this callback was scheduled.
+            // Not due yet: a renewal succeeded after this callback was scheduled, or the timer fired a fraction
+            // early (timers count whole milliseconds). Arm again for the newest send's fence time: returning
+            // without a timer would leave the agent with no fence at all.
+            lock (_gate)
+            {
+                if (!_fenced && _lastSuccessfulSend is { } newest && _timing is not null)
+                {
+                    ArmFence(newest);
+                }
+            }
+
             return;
         }
 

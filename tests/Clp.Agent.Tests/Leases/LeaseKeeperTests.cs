@@ -401,6 +401,79 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
         _stop.Dispose();
     }
 
+    [Fact]
+    public async Task AFenceTimerFiringAFractionEarly_IsArmedAgain_AndTheFenceStillFiresAtTMinusF()
+    {
+        // System timers count whole milliseconds and may fire just before the instant asked for: the callback must
+        // then arm the timer again, not return and leave the agent without a fence (the soak found one that did).
+        var endpoint = new FakeEndpoint(_time);
+        var fence = new FakeFence(_time);
+        await using var keeper = new LeaseKeeper(endpoint, fence, new LeaseKeeperOptions { NextIncarnation = last => last + 1 },
+            new EarlyTimers(_time, TimeSpan.FromTicks(5_000)), NullLogger<LeaseKeeper>.Instance);
+        var renewed = Channel.CreateUnbounded<Instant>();
+        keeper.Renewed += sent => renewed.Writer.TryWrite(sent);
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => keeper.RunAsync(stop.Token));
+        await renewed.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        var sent = await AdvanceUntilRenewedAsync(renewed);
+        endpoint.RenewFails = true;
+        var fenceAt = sent + TimeSpan.FromSeconds(4);
+
+        // The timer fires 0.5 ms before the fence time: not due yet, so it is armed again.
+        _time.Advance(fenceAt.SinceOrigin - Now.SinceOrigin - TimeSpan.FromTicks(2_500));
+        await Task.Delay(20);
+        Assert.Empty(fence.Calls);
+
+        // Armed again for the rest, rounded up to the millisecond: it fires within a millisecond after the fence time.
+        _time.Advance(TimeSpan.FromTicks(2_500 + 10_000));
+        var call = await fence.Next.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        Assert.InRange(call.At, fenceAt.SinceOrigin - fence.Origin, fenceAt.SinceOrigin - fence.Origin + TimeSpan.FromMilliseconds(1));
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    private Instant Now => Instant.FromTimestamp(_time.GetTimestamp(), _time.TimestampFrequency);
+
+    private async Task<Instant> AdvanceUntilRenewedAsync(Channel<Instant> renewed)
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            if (renewed.Reader.TryRead(out var sent))
+            {
+                return sent;
+            }
+
+            await Task.Delay(5);
+        }
+
+        return await renewed.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+    }
+
+    /// <summary>The fake clock, with every timer firing <paramref name="early"/> before the time it was set for.</summary>
+    private sealed class EarlyTimers(FakeTimeProvider inner, TimeSpan early) : TimeProvider
+    {
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            new Early(inner.CreateTimer(callback, state, Shift(dueTime, early), Shift(period, early)), early);
+
+        private static TimeSpan Shift(TimeSpan t, TimeSpan by) => t == Timeout.InfiniteTimeSpan || t <= by ? t : t - by;
+
+        private sealed class Early(ITimer timer, TimeSpan early) : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => timer.Change(Shift(dueTime, early), Shift(period, early));
+
+            public void Dispose() => timer.Dispose();
+
+            public ValueTask DisposeAsync() => timer.DisposeAsync();
+        }
+    }
+
     private sealed class FakeEndpoint(FakeTimeProvider time) : ILeaseEndpoint
     {
         private readonly TaskCompletionSource _hang = new(TaskCreationOptions.RunContinuationsAsynchronously);
