@@ -117,7 +117,8 @@ public partial class SoakTests(ITestOutputHelper output)
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"soak: seed {seed}, {(checker.NowMs - soakStart) / 1000:F0} s, T = {cluster.TimeoutMs} ms, I = {cluster.IntervalMs} ms, {checker.Samples} ground-truth samples, {answers.Count} client requests");
         report.AppendLine(CultureInfo.InvariantCulture, $"soak: faults injected: {faults.Count} ({string.Join(", ", faults.GroupBy(f => f.Kind).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}"))}); hit the serving server: {faults.Count(f => f.HitsTheActiveServer)}");
-        report.AppendLine(CultureInfo.InvariantCulture, $"soak: failovers (changes of the floating IP's holder): {Math.Max(0, holders.Count - 1)} [{string.Join(" -> ", holders)}]; fences: {fences.Count}; fence guard releases: {guard.Count}; overlaps: 0");
+        var moves = holders.Where((h, i) => i == 0 || h != holders[i - 1]).ToList();
+        report.AppendLine(CultureInfo.InvariantCulture, $"soak: failovers (the floating IP moved to another server): {Math.Max(0, moves.Count - 1)}; released and started again on the same server: {holders.Count - moves.Count} [{string.Join(" -> ", holders)}]; fences: {fences.Count}; fence guard releases: {guard.Count}; overlaps: 0");
         report.AppendLine(CultureInfo.InvariantCulture, $"soak: client-seen availability {100.0 * answered / Math.Max(1, answers.Count):F2}% ({answered}/{answers.Count}); single lost requests: {checker.LostRequests(soakStart)}; unserved windows (2 or more requests): {windows.Count}, longest {(windows.Count == 0 ? 0 : windows.Max(w => w.To - w.From)):F0} ms (allowed after a fault that hits the serving server: {allowed.TotalMilliseconds:F0} ms from its start)");
         output.WriteLine(report.ToString());
         AppendReport(report.ToString());
