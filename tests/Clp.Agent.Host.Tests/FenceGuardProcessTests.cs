@@ -29,6 +29,12 @@ public sealed class FenceGuardProcessTests(ApiFixture api, Xunit.Abstractions.IT
         var armed = await WaitAsync<GuardReply>(async () => await StatusAsync(run) is { State: "Armed" } s && s.ArmedIncarnation == incarnation ? s : null,
             "the guard to be armed for the agent's incarnation", JoinBound);
         var guardPid = armed.GuardPid;
+
+        // The guard learns the resources with the next renewal after the activation (within one interval I):
+        // wait until it holds the application in its list before the agent dies.
+        var guardLog = Path.Combine(run.StateDirectory, "fence-guard.log");
+        await WaitAsync<bool>(() => File.Exists(guardLog) && ReadShared(guardLog).Contains($"Armed for incarnation {incarnation} by agent {agent.Pid}: 1 resources in 1 groups", StringComparison.Ordinal) ? true : null,
+            "the guard to be armed with the application", JoinBound);
         Assert.Equal(guardPid, run.GuardPid());
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(run.StateDirectory, "fence-guard.sock")));
 
@@ -37,7 +43,15 @@ public sealed class FenceGuardProcessTests(ApiFixture api, Xunit.Abstractions.IT
         Assert.True(GuardProcesses.IsGuard(guardPid), "the guard died with its agent");
 
         // The guard (not the dead agent) stops the application, by the lease deadline.
-        await WaitAsync<bool>(() => GuardProcesses.IsLive(app) ? null : (bool?)true, "the guard to stop the application", TimeSpan.FromMilliseconds(TimeoutMs * 2));
+        try
+        {
+            await WaitAsync<bool>(() => GuardProcesses.IsLive(app) ? null : (bool?)true, "the guard to stop the application", TimeSpan.FromMilliseconds(TimeoutMs * 2));
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            var log = Path.Combine(run.StateDirectory, "fence-guard.log");
+            throw new Xunit.Sdk.XunitException($"{e.Message}\n==== fence-guard.log\n{(File.Exists(log) ? File.ReadAllText(log) : "(none)")}\n==== agent\n{agent.Output}");
+        }
         var released = TimeProvider.System.GetElapsedTime(killed);
         output.WriteLine($"application released {released.TotalMilliseconds:F0} ms after the agent's SIGKILL (T = {TimeoutMs} ms)");
         Assert.True(released <= TimeSpan.FromMilliseconds(TimeoutMs), $"released {released.TotalMilliseconds:F0} ms after the SIGKILL, past T");
@@ -150,6 +164,14 @@ public sealed class FenceGuardProcessTests(ApiFixture api, Xunit.Abstractions.IT
         {
             return null;
         }
+    }
+
+    /// <summary>Reads a file another process appends to (no lock taken).</summary>
+    private static string ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 
     private static Task<T> WaitAsync<T>(Func<T?> probe, string what, TimeSpan bound) where T : struct =>

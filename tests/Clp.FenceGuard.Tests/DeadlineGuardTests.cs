@@ -90,7 +90,8 @@ public class DeadlineGuardTests
         Assert.Equal("Releasing", kit.Guard.Status().State);
 
         // g2 releases at once and g1 hangs in app1's stop: let both get there before the clock moves on.
-        await UntilAsync(() => !kit.Driver.IsActive("app2") && kit.Driver.Started("app1"), "app2 released and app1's stop under way");
+        await UntilAsync(() => kit.Logged.Any(l => l.StartsWith("Released g2/app2", StringComparison.Ordinal)) && kit.Driver.Started("app1"),
+            "app2 counted released and app1's stop under way");
         kit.AdvanceTo(GuardTiming.ReleaseBy(fenceAt, F) - Tick);
         Assert.False(kit.PowerOffs.Reader.TryRead(out _));
 

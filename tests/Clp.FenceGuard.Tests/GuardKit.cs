@@ -23,10 +23,13 @@ internal sealed class GuardKit : IAsyncDisposable
 
     public DeadlineGuard Guard { get; }
 
+    /// <summary>What the release logged ("Released g2/app2 (deactivated)"): written once a resource is counted.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Logged { get; } = new();
+
     public GuardKit()
     {
         Driver = new FakeDriver(Time);
-        var release = new ServerRelease("c1", "s1", new Dictionary<string, IResourceDriver> { ["fake"] = Driver }, Time, NullLogger.Instance);
+        var release = new ServerRelease("c1", "s1", new Dictionary<string, IResourceDriver> { ["fake"] = Driver }, Time, new RecordingLogger(Logged));
         Guard = new DeadlineGuard(release, new RecordingPower(PowerOffs), Time, NullLogger.Instance);
         Guard.Fired += f => Fires.Writer.TryWrite(f);
     }
@@ -133,6 +136,17 @@ internal sealed class GuardKit : IAsyncDisposable
                 return Task.FromResult(Active.Contains(context.Resource) ? ProbeResult.Ok("active") : ProbeResult.Failed("inactive"));
             }
         }
+    }
+
+    private sealed class RecordingLogger(System.Collections.Concurrent.ConcurrentQueue<string> lines) : Microsoft.Extensions.Logging.ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue(formatter(state, exception));
     }
 
     private sealed class RecordingPower(Channel<string> powerOffs) : ISystemActions
