@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Xunit.Abstractions;
 
 namespace Clp.SystemTier.Tests;
@@ -7,11 +6,8 @@ namespace Clp.SystemTier.Tests;
 /// or killed (SIGKILL of its PID) while its resources run, the server's fence guard releases the floating IP, the
 /// disk and the application by lease age T, as seen from outside; the group fails over exactly once, with no
 /// overlap; a thawed agent finds its lease revoked and rejoins with a new incarnation.</summary>
-public partial class GuardTests(ITestOutputHelper output)
+public class GuardTests(ITestOutputHelper output)
 {
-    private const int SigKill = 9;
-    private const int SigCont = 18;
-    private const int SigStop = 19;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
     [SystemFact("ping", "nsenter", "unshare", "python3", "arping", "losetup", "mkfs.ext4")]
@@ -22,7 +18,7 @@ public partial class GuardTests(ITestOutputHelper output)
         var (agent, guard, app, before) = await StartServedByS1Async(cluster);
 
         var frozen = TimeProvider.System.GetTimestamp();
-        Assert.Equal(0, Signal(agent, SigStop));
+        Assert.Equal(0, ProcessSignals.Send(agent, ProcessSignals.Stop));
         var released = await WaitReleasedAsync(cluster, app, frozen, "the frozen agent's guard");
         output.WriteLine($"frozen agent: the guard released fip, disk and application {released.TotalMilliseconds:F0} ms after SIGSTOP (T = {cluster.TimeoutMs} ms)");
         Assert.True(released <= TimeSpan.FromMilliseconds(cluster.TimeoutMs),
@@ -33,7 +29,7 @@ public partial class GuardTests(ITestOutputHelper output)
         await GroupLifecycleTests.Served(cluster, "s2");
 
         // Thawed, the agent finds its lease revoked (or its fence timer long past), fences, and joins again.
-        Assert.Equal(0, Signal(agent, SigCont));
+        Assert.Equal(0, ProcessSignals.Send(agent, ProcessSignals.Cont));
         var seen = "";
         try
         {
@@ -69,7 +65,7 @@ public partial class GuardTests(ITestOutputHelper output)
         var (agent, guard, app, before) = await StartServedByS1Async(cluster);
 
         var killed = TimeProvider.System.GetTimestamp();
-        Assert.Equal(0, Signal(agent, SigKill));
+        Assert.Equal(0, ProcessSignals.Send(agent, ProcessSignals.Kill));
         var released = await WaitReleasedAsync(cluster, app, killed, "the killed agent's guard");
         output.WriteLine($"killed agent: the guard released fip, disk and application {released.TotalMilliseconds:F0} ms after SIGKILL (T = {cluster.TimeoutMs} ms)");
         Assert.True(released <= TimeSpan.FromMilliseconds(cluster.TimeoutMs),
@@ -142,7 +138,4 @@ public partial class GuardTests(ITestOutputHelper output)
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[3];
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Signal(int pid, int signal);
 }

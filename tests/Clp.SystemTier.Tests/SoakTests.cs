@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using Xunit.Abstractions;
 
@@ -13,11 +12,8 @@ namespace Clp.SystemTier.Tests;
 /// fault that killed or isolated the server serving the group, the client is served again within
 /// T + M + 2 s; no other unserved window. It prints the faults, failovers, fences and the client-seen
 /// availability (also appended to <c>.artifacts/soak-report.txt</c>).</summary>
-public partial class SoakTests(ITestOutputHelper output)
+public class SoakTests(ITestOutputHelper output)
 {
-    private const int SigKill = 9;
-    private const int SigStop = 19;
-    private const int SigCont = 18;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
 
     private enum FaultKind
@@ -137,10 +133,10 @@ public partial class SoakTests(ITestOutputHelper output)
             case FaultKind.AgentFreeze:
             {
                 var pid = cluster.Agent(target!)!.Id;
-                Signal(pid, SigStop);
+                ProcessSignals.Send(pid, ProcessSignals.Stop);
                 return () =>
                 {
-                    Signal(pid, SigCont);
+                    ProcessSignals.Send(pid, ProcessSignals.Cont);
                     return Task.CompletedTask;
                 };
             }
@@ -148,7 +144,7 @@ public partial class SoakTests(ITestOutputHelper output)
             case FaultKind.AgentKill:
             {
                 var agent = cluster.Agent(target!)!;
-                Signal(agent.Id, SigKill);
+                ProcessSignals.Send(agent.Id, ProcessSignals.Kill);
                 await agent.WaitForExitAsync();
                 return () =>
                 {
@@ -223,7 +219,4 @@ public partial class SoakTests(ITestOutputHelper output)
             // Best effort: the assertions are the check.
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Signal(int pid, int signal);
 }
