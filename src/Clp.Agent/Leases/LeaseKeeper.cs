@@ -426,16 +426,7 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
     }
 
     /// <summary>Arms the fence timer at <paramref name="sent"/> + T − F of the current timing (under the gate).</summary>
-    private void ArmFence(Instant sent)
-    {
-        var fenceAt = _timing!.FenceAt(sent);
-        var due = fenceAt.SinceOrigin - Now().SinceOrigin;
-
-        // Rounded UP to the millisecond: the timer counts whole milliseconds, and rounding down would fire it
-        // before the fence time (the callback then only arms it again).
-        var ticks = due <= TimeSpan.Zero ? 0 : (due.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond;
-        _fenceTimer.Change(TimeSpan.FromTicks(ticks), Timeout.InfiniteTimeSpan);
-    }
+    private void ArmFence(Instant sent) => _fenceTimer.Change(TimerDue.Until(_timing!.FenceAt(sent), Now()), Timeout.InfiniteTimeSpan);
 
     private async Task FenceFromTimerAsync()
     {

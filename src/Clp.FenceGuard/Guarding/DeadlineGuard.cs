@@ -183,12 +183,7 @@ public sealed partial class DeadlineGuard : IAsyncDisposable
 
     /// <summary>Sets the one-shot timer for <paramref name="at"/>, rounded UP to the millisecond (timers count whole
     /// milliseconds; rounding down would fire before the instant). Called under the gate.</summary>
-    private void Schedule(Instant at)
-    {
-        var due = at - Now();
-        var ticks = due <= TimeSpan.Zero ? 0 : ((due.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond) * TimeSpan.TicksPerMillisecond;
-        _timer.Change(TimeSpan.FromTicks(ticks), Timeout.InfiniteTimeSpan);
-    }
+    private void Schedule(Instant at) => _timer.Change(TimerDue.Until(at, Now()), Timeout.InfiniteTimeSpan);
 
     private GuardReply Reply() => new()
     {
