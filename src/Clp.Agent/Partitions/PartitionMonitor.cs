@@ -162,7 +162,7 @@ public sealed partial class PartitionMonitor(
         // to a Disk heartbeat area or its Com serial device failing) counts itself
         // isolated: it never defers, whatever its peers could decide without it.
         var own = Observation();
-        if (Resolvers().FirstOrDefault(r => NpResolution.IsRestriction(r) && NpResolution.AppliesTo(r, self) && own.Checks?.GetValueOrDefault(r.Name) != true) is { } failing)
+        if (NpResolution.FailedRestriction(Resolvers(), self, own.Checks) is { } failing)
         {
             return DeferralDecision.No($"this server fails its {failing.Name} check ({failing.Type})");
         }

@@ -218,13 +218,8 @@ internal sealed partial class ReconcilePass
 
     /// <summary>The name of a restriction resolver this server reported failing (or has not reported), or null:
     /// Ping and Http checks, and the own-medium checks of Disk (its writes complete) and Com (its device works).</summary>
-    private string? FailedRestriction(Server server)
-    {
-        var checks = server.Status?.Partition?.Checks;
-        return (_objects.Cluster.Value.Spec.NpResolvers ?? [])
-            .Where(r => NpResolution.IsRestriction(r) && NpResolution.AppliesTo(r, server.Metadata.Name))
-            .FirstOrDefault(r => checks?.GetValueOrDefault(r.Name) != true)?.Name;
-    }
+    private string? FailedRestriction(Server server) =>
+        NpResolution.FailedRestriction(_objects.Cluster.Value.Spec.NpResolvers ?? [], server.Metadata.Name, server.Status?.Partition?.Checks)?.Name;
 
     private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 

@@ -74,7 +74,7 @@ public static class NpResolution
         foreach (var member in side.Members)
         {
             var observation = observations.GetValueOrDefault(member) ?? NpObservation.None;
-            var failedCheck = resolvers.FirstOrDefault(r => IsRestriction(r) && AppliesTo(r, member) && !observation.Checks.GetValueOrDefault(r.Name));
+            var failedCheck = FailedRestriction(resolvers, member, observation.Checks);
             if (failedCheck is null)
             {
                 counted.Add(member);
@@ -132,6 +132,11 @@ public static class NpResolution
 
         return NpVerdict.Survive(string.Join("; ", reasons) + failedText);
     }
+
+    /// <summary>The first restriction resolver that applies to <paramref name="server"/> whose check in
+    /// <paramref name="checks"/> did not pass (failed, or not reported), or null.</summary>
+    public static NpResolverSpec? FailedRestriction(IEnumerable<NpResolverSpec> resolvers, string server, IReadOnlyDictionary<string, bool>? checks) =>
+        resolvers.FirstOrDefault(r => IsRestriction(r) && AppliesTo(r, server) && checks?.GetValueOrDefault(r.Name) != true);
 
     /// <summary>Whether the resolver runs on <paramref name="server"/> (its list, or all when none).</summary>
     public static bool AppliesTo(NpResolverSpec resolver, string server) =>
