@@ -51,6 +51,7 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
     private Instant? _voteReceivedAt;
     private TimeSpan? _stated;
     private int _ratio = 1;
+    private CancellationTokenSource? _renewals;
 
     public LeaseKeeper(ILeaseEndpoint endpoint, IFence fence, LeaseKeeperOptions options, TimeProvider time, ILogger<LeaseKeeper> logger)
     {
@@ -238,23 +239,61 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
             }
 
             await heldDown.WaitAsync(cancellationToken);
-            var grant = await JoinAsync(cancellationToken);
-            await RenewUntilFencedAsync(grant, cancellationToken);
+            var (grant, sent, renewals) = await JoinAsync(cancellationToken);
+            try
+            {
+                await RenewUntilFencedAsync(grant, sent, renewals.Token, cancellationToken);
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    if (ReferenceEquals(_renewals, renewals))
+                    {
+                        _renewals = null;
+                    }
+                }
+
+                renewals.Dispose();
+            }
         }
     }
 
-    private async Task<JoinGrant> JoinAsync(CancellationToken cancellationToken)
+    /// <summary>Joins with a new incarnation; returns the grant and when its acquire was sent (the lease's age
+    /// counts from there). A grant is worth having only while its first renewal can still succeed before its fence
+    /// time: one that arrives later than T − F − I after its send is refused and the join tried again, and an attempt
+    /// waits for its answer no longer than that.</summary>
+    /// <remarks>Why: an attempt made while the network is cut stays in TCP's connect retries (the first SYN
+    /// retransmit waits 1 s, the next ones longer) and may be answered long after the heal; arming the fence and
+    /// the fence guard from such a send would fence the new incarnation at once, or even past T, for nothing ran
+    /// under it. A refused grant leaves nothing behind: its incarnation never acted, and the next, higher one
+    /// takes the lease over. The bound is at least I (F ≤ T − 2 I), the renewals' own timeout.</remarks>
+    private async Task<(JoinGrant Grant, Instant Sent, CancellationTokenSource Renewals)> JoinAsync(CancellationToken cancellationToken)
     {
         var backoff = _options.JoinBackoff;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var incarnation = NextIncarnation();
+            var wait = JoinTimeout();
             var sent = Now();
             try
             {
+                using var timeout = new CancellationTokenSource(wait, _time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+
                 // The API records the larger of this and the T it grants: the agent fences by the grant's T.
-                var grant = await _endpoint.AcquireAsync(incarnation, _stated ?? _timing?.Timeout ?? TimeSpan.Zero, cancellationToken);
+                var grant = await _endpoint.AcquireAsync(incarnation, _stated ?? _timing?.Timeout ?? TimeSpan.Zero, linked.Token);
+                var age = LeaseTiming.LeaseAge(Now(), sent);
+                var timing = LeaseTiming.Create(grant.Interval, grant.Timeout, _options.LongestStopPath());
+                if (!timing.CanUseGrant(age))
+                {
+                    throw new TimeoutException($"the grant arrived {age.TotalMilliseconds:F0} ms after the acquire was sent, past T - F - I " +
+                                               $"({timing.GrantUsableFor.TotalMilliseconds:F0} ms): too late for its first renewal to end before its fence time");
+                }
+
+                // Cancelled when this incarnation fences: its renewal loop ends at once, not at its next due time.
+                var renewals = new CancellationTokenSource();
                 lock (_gate)
                 {
                     _grant = grant;
@@ -262,38 +301,87 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
                     _lastSuccessfulSend = null;
                     _voteToken = null;
                     _voteReceivedAt = null;
+                    _deferringSince = null;
                     _stated = grant.Timeout;
                     _ratio = Math.Max(1, grant.TimeoutRatio);
                     _statedIsolationAction = grant.IsolationAction ?? _statedIsolationAction;
+                    _renewals = renewals;
                 }
 
                 OnVoteToken(grant, grant.VoteToken);
                 OnSuccess(grant, sent, grant.Timeout);
                 LogJoined(grant.Incarnation, grant.Interval.TotalMilliseconds, grant.Timeout.TotalMilliseconds);
-                return grant;
+                return (grant, sent, renewals);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                LogJoinFailed(e, incarnation, backoff.TotalMilliseconds);
+                var why = e is OperationCanceledException ? $"no answer within {wait.TotalMilliseconds:F0} ms (T - F - I)" : e.Message;
+                LogJoinFailed(incarnation, why, backoff.TotalMilliseconds);
                 await Task.Delay(Jitter(backoff), _time, cancellationToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxJoinBackoff.Ticks));
             }
         }
     }
 
-    private async Task RenewUntilFencedAsync(JoinGrant grant, CancellationToken cancellationToken)
+    /// <summary>How long a join attempt waits for its answer: as long as the answer could be used (T − F − I of the
+    /// last grant, else of the cluster as the agent saw it), else <see cref="LeaseKeeperOptions.FirstJoinTimeout"/>.</summary>
+    private TimeSpan JoinTimeout()
     {
-        using var ticks = new PeriodicTimer(grant.Interval, _time);
-        while (await ticks.WaitForNextTickAsync(cancellationToken))
+        (TimeSpan Interval, TimeSpan Timeout)? known;
+        lock (_gate)
         {
+            known = _grant is { } grant ? (grant.Interval, _stated ?? grant.Timeout) : null;
+        }
+
+        try
+        {
+            known ??= _options.Heartbeat();
+            if (known is { } k && k.Interval > TimeSpan.Zero && k.Timeout > k.Interval)
+            {
+                var timing = LeaseTiming.Create(k.Interval, k.Timeout, _options.LongestStopPath());
+                return timing.GrantUsableFor > k.Interval ? timing.GrantUsableFor : k.Interval;
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or NullReferenceException or ArgumentException)
+        {
+            // The view is not readable yet, or its timing is not one a lease can have: the default applies.
+        }
+
+        return _options.FirstJoinTimeout;
+    }
+
+    /// <summary>Renews every interval, each renewal due one interval after the previous one was SENT (the first one
+    /// after the acquire's send, so a slow join is followed by a renewal at once, not a whole interval after its
+    /// answer), with a timeout of one interval and no retry; never two in flight.</summary>
+    /// <param name="fenced">Cancelled when this incarnation fences.</param>
+    private async Task RenewUntilFencedAsync(JoinGrant grant, Instant joinSent, CancellationToken fenced, CancellationToken cancellationToken)
+    {
+        var previous = joinSent;
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, fenced);
+        while (true)
+        {
+            var wait = previous + grant.Interval - Now();
+            if (wait > TimeSpan.Zero)
+            {
+                try
+                {
+                    await DueAsync(wait, ended.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
             if (IsFenced())
             {
                 return;
             }
 
-            var sent = Now();
+            var sent = previous = Now();
             using var timeout = new CancellationTokenSource(grant.Interval, _time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ended.Token, timeout.Token);
             try
             {
                 var relayed = _options.RelaySource?.Invoke() ?? [];
@@ -328,7 +416,12 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
             {
                 LogRevoked(grant.Incarnation, e.Message);
                 // The API answered: this server is not isolated, so no isolation action follows; it rejoins.
-                await FenceAsync($"lease of incarnation {grant.Incarnation} revoked: {e.Message}", FenceCause.Revoked);
+                await FenceAsync($"lease of incarnation {grant.Incarnation} revoked: {e.Message}", FenceCause.Revoked, grant);
+                return;
+            }
+            catch (OperationCanceledException) when (fenced.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // This incarnation fenced while its renewal was in flight.
                 return;
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
@@ -337,6 +430,18 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
                 LogRenewFailed(grant.Incarnation, e.Message);
             }
         }
+    }
+
+    /// <summary>Completes <paramref name="delay"/> from now on the keeper's clock. The continuation runs on the timer's
+    /// thread, as a PeriodicTimer's does: a renewal goes out the moment it is due (and a test's fake clock has sent it
+    /// when its Advance returns). A cancellation completes it on the thread pool, never inside the canceller's call.</summary>
+    private async Task DueAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var due = new TaskCompletionSource();
+        using var timer = _time.CreateTimer(static s => ((TaskCompletionSource)s!).TrySetResult(), due, delay, Timeout.InfiniteTimeSpan);
+        using var cancelled = cancellationToken.UnsafeRegister(
+            static s => ThreadPool.UnsafeQueueUserWorkItem(static t => ((TaskCompletionSource)t!).TrySetCanceled(), s), due);
+        await due.Task;
     }
 
     private void OnVoteToken(JoinGrant grant, long? token)
@@ -428,31 +533,38 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
     /// <summary>Arms the fence timer at <paramref name="sent"/> + T − F of the current timing (under the gate).</summary>
     private void ArmFence(Instant sent) => _fenceTimer.Change(TimerDue.Until(_timing!.FenceAt(sent), Now()), Timeout.InfiniteTimeSpan);
 
+    /// <summary>The fence timer's callback. It acts only for the incarnation whose lease it finds current, and only
+    /// on that incarnation's own lease age: a callback that was already under way when its incarnation fenced and a
+    /// new one joined (the deferral check can take a while) finds another grant and does nothing, and one that runs
+    /// before the new incarnation's first success is recorded finds no send to measure from.</summary>
     private async Task FenceFromTimerAsync()
     {
+        JoinGrant? grant;
         Instant? last;
         LeaseTiming? timing;
         lock (_gate)
         {
-            if (_fenced)
+            if (_fenced || _grant is null || _lastSuccessfulSend is null || _timing is null)
             {
+                // Fenced already, or between a join's grant and its first recorded success (which arms the timer).
                 return;
             }
 
+            grant = _grant;
             last = _lastSuccessfulSend;
             timing = _timing;
         }
 
         var now = Now();
-        var age = last is { } sent ? LeaseTiming.LeaseAge(now, sent) : TimeSpan.Zero;
-        if (timing is not null && last is not null && age < timing.ActWindow)
+        var age = LeaseTiming.LeaseAge(now, last.Value);
+        if (age < timing.ActWindow)
         {
             // Not due yet: a renewal succeeded after this callback was scheduled, or the timer fired a fraction
             // early (timers count whole milliseconds). Arm again for the newest send's fence time: returning
             // without a timer would leave the agent with no fence at all.
             lock (_gate)
             {
-                if (!_fenced && _lastSuccessfulSend is { } newest && _timing is not null)
+                if (!_fenced && ReferenceEquals(grant, _grant) && _lastSuccessfulSend is { } newest && _timing is not null)
                 {
                     ArmFence(newest);
                 }
@@ -472,12 +584,13 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
             decision = DeferralDecision.No($"the deferral check failed: {e.Message}");
         }
 
-        if (decision is { Defer: true } && timing is not null)
+        if (decision is { Defer: true })
         {
             bool first;
             lock (_gate)
             {
-                if (_fenced || (_lastSuccessfulSend is { } newer && LeaseTiming.LeaseAge(now, newer) < timing.ActWindow))
+                if (_fenced || !ReferenceEquals(grant, _grant)
+                    || (_lastSuccessfulSend is { } newer && LeaseTiming.LeaseAge(now, newer) < timing.ActWindow))
                 {
                     return;
                 }
@@ -498,6 +611,17 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
 
         lock (_gate)
         {
+            if (_fenced || !ReferenceEquals(grant, _grant))
+            {
+                return;
+            }
+
+            if (_lastSuccessfulSend is { } renewed && LeaseTiming.LeaseAge(Now(), renewed) < timing.ActWindow)
+            {
+                // A renewal succeeded while the deferral check ran: the lease is fresh again (its timer is armed).
+                return;
+            }
+
             if (_deferringSince is not null)
             {
                 LogDeferralRefused(decision?.Reason ?? "no deferral configured");
@@ -506,7 +630,7 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
             _deferringSince = null;
         }
 
-        await FenceAsync($"no successful renewal for {age.TotalMilliseconds:F0} ms (fence at T - F){(decision is null ? "" : "; " + decision.Reason)}", FenceCause.LeaseRanOut);
+        await FenceAsync($"no successful renewal for {age.TotalMilliseconds:F0} ms (fence at T - F){(decision is null ? "" : "; " + decision.Reason)}", FenceCause.LeaseRanOut, grant);
     }
 
     /// <summary>Fences now, as the fence timer would, and returns once the fence (this one, or one already
@@ -526,16 +650,19 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
         await done;
     }
 
-    private async Task FenceAsync(string reason, FenceCause cause)
+    /// <param name="grant">The incarnation this fence is for; null for any (the graceful stop, the guard's release).
+    /// A fence for an incarnation that is no longer current does nothing.</param>
+    private async Task FenceAsync(string reason, FenceCause cause, JoinGrant? grant = null)
     {
         TimeSpan budget;
         TaskCompletionSource done;
         Instant? lastSend;
         LeaseTiming? timing;
         long incarnation;
+        CancellationTokenSource? renewals;
         lock (_gate)
         {
-            if (_fenced)
+            if (_fenced || (grant is not null && !ReferenceEquals(grant, _grant)))
             {
                 return;
             }
@@ -547,6 +674,17 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
             budget = timing?.FenceBudget ?? TimeSpan.Zero;
             lastSend = _lastSuccessfulSend;
             incarnation = _grant?.Incarnation ?? 0;
+            renewals = _renewals;
+        }
+
+        try
+        {
+            // Outside the gate: the renewal loop's continuation may run inline.
+            renewals?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The renewal loop already ended.
         }
 
         FenceRecord? record = null;
@@ -704,8 +842,8 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Joined with incarnation {Incarnation} (interval {IntervalMs} ms, timeout {TimeoutMs} ms)")]
     private partial void LogJoined(long incarnation, double intervalMs, double timeoutMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Join with incarnation {Incarnation} failed; retrying in {BackoffMs} ms")]
-    private partial void LogJoinFailed(Exception exception, long incarnation, double backoffMs);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Join with incarnation {Incarnation} failed: {Reason}; retrying in {BackoffMs} ms")]
+    private partial void LogJoinFailed(long incarnation, string reason, double backoffMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Renewal of incarnation {Incarnation} failed: {Reason}")]
     private partial void LogRenewFailed(long incarnation, string reason);

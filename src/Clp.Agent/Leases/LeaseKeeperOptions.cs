@@ -17,6 +17,19 @@ public sealed class LeaseKeeperOptions
     /// <value>Default 5 s.</value>
     public TimeSpan MaxJoinBackoff { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The cluster's heartbeat interval I and timeout T as the agent last saw them (its view of the Cluster),
+    /// or null when it has seen none yet. Before its first grant, a join attempt waits for its answer as long as the
+    /// answer could still be used (T − F − I after its send, see <see cref="LeaseKeeper"/>); later grants' I and T
+    /// come first.</summary>
+    /// <value>Default: none known (<see cref="FirstJoinTimeout"/> applies).</value>
+    public Func<(TimeSpan Interval, TimeSpan Timeout)?> Heartbeat { get; set; } = () => null;
+
+    /// <summary>How long a join attempt waits for its answer when no heartbeat timing is known yet (neither a
+    /// previous grant nor the cluster view has one).</summary>
+    /// <value>Default 3 s (CLUSTERPRO's default heartbeat interval). A grant that arrives too late to be used
+    /// is refused by the agent and the join is tried again, so a longer wait costs a retry, never safety.</value>
+    public TimeSpan FirstJoinTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Makes the incarnation of each join: higher than any this server used before.</summary>
     /// <value>Default: milliseconds of wall-clock time, raised above the previous incarnation if the clock stepped back.</value>
     public Func<long, long>? NextIncarnation { get; set; }

@@ -87,6 +87,11 @@ public sealed partial class AgentNode : IAsyncDisposable
             // API is out of reach when it matters).
             ConfiguredIsolationAction = () => _view.Current.Cluster?.Spec.IsolationAction ?? IsolationAction.StopGroups,
             RunIsolationAction = (action, reason) => IsolationActions.RunAsync(system, action, reason),
+
+            // A first join waits for its answer only as long as the answer is usable (the cluster as last seen).
+            Heartbeat = () => _view.Current.Cluster?.Spec.Heartbeat is { IntervalMs: > 0, TimeoutMs: > 0 } heartbeat
+                ? (TimeSpan.FromMilliseconds(heartbeat.IntervalMs), TimeSpan.FromMilliseconds(heartbeat.TimeoutMs))
+                : null,
         };
         _events = new AgentEvents(client, options.Cluster, options.Server, loggers.CreateLogger<AgentEvents>());
         Lease = new LeaseKeeper(leases, Fencer, leaseOptions, time, loggers.CreateLogger<LeaseKeeper>());

@@ -66,6 +66,16 @@ public sealed record LeaseTiming
     /// Negative when the configuration is invalid (then no step may start).</summary>
     public TimeSpan ActWindow => Timeout - FenceBudget;
 
+    /// <summary>T − F − I: how long after its send a join's answer can still be used. The new incarnation's lease
+    /// counts from the acquire's send, and its first renewal (sent at once, with a timeout of I) must be able to end
+    /// before the fence time; a grant that arrives later would fence the incarnation at once. At least I for a valid
+    /// configuration (F ≤ T − 2 I).</summary>
+    public TimeSpan GrantUsableFor => ActWindow - Interval;
+
+    /// <summary>Whether a grant that arrived <paramref name="age"/> after its acquire was sent may be used
+    /// (<see cref="GrantUsableFor"/>, inclusive); otherwise the agent refuses it and joins again.</summary>
+    public bool CanUseGrant(TimeSpan age) => age <= GrantUsableFor;
+
     /// <summary>T + M: the silence after which the controller judges a server down.</summary>
     public TimeSpan DownAfter => Timeout + Margin;
 

@@ -434,9 +434,214 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
 
     private Instant Now => Instant.FromTimestamp(_time.GetTimestamp(), _time.TimestampFrequency);
 
+    /// <summary>The clock every timer of a keeper runs on: exact, firing 0.5 ms early, or firing 30 ms late.</summary>
+    public static TheoryData<string> Timers => new() { "exact", "early", "late" };
+
+    private TimeProvider TimersOf(string kind) => kind switch
+    {
+        "early" => new EarlyTimers(_time, TimeSpan.FromTicks(5_000)),
+        "late" => new LateTimers(_time, TimeSpan.FromMilliseconds(30)),
+        _ => _time,
+    };
+
+    /// <summary>How late a timer of <paramref name="kind"/> may fire (early ones are armed again, rounded up to the ms).</summary>
+    private static TimeSpan Lateness(string kind) => kind == "late" ? TimeSpan.FromMilliseconds(30) : TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Stops a keeper's run: it ends by the cancellation (or between two joins, without an exception).</summary>
+    private static async Task StopAsync(CancellationTokenSource stop, Task run)
+    {
+        await stop.CancelAsync();
+        try
+        {
+            await run.WaitAsync(Bound);
+        }
+        catch (OperationCanceledException)
+        {
+            // The usual way it ends.
+        }
+    }
+
+    /// <summary>Waits (real time, bounded) until <paramref name="condition"/> holds, with the fake clock standing still.</summary>
+    private static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        for (var i = 0; i < 1000 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(condition(), "timed out waiting for " + what);
+    }
+
+    [Theory]
+    [MemberData(nameof(Timers))]
+    public async Task SlowAcquire_TheFirstRenewalGoesAtOnce_AndNothingFences(string timers)
+    {
+        // A fresh join whose acquire takes 1.5 s of the 4 s window (a cold process on a loaded machine). The first renewal
+        // must not wait a whole interval after the answer: sent at 2.5 s, one loss more and the lease would run out at
+        // 4 s. It is due one interval after the acquire's send, so it goes at once, and its success carries the lease on.
+        var endpoint = new FakeEndpoint(_time) { AcquireDelay = TimeSpan.FromMilliseconds(1500) };
+        var fence = new FakeFence(_time);
+        await using var keeper = new LeaseKeeper(endpoint, fence, new LeaseKeeperOptions { NextIncarnation = last => last + 1 }, TimersOf(timers), NullLogger<LeaseKeeper>.Instance);
+        var renewed = Channel.CreateUnbounded<Instant>();
+        keeper.Renewed += sent => renewed.Writer.TryWrite(sent);
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => keeper.RunAsync(stop.Token));
+        await endpoint.AcquireStarted.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        var origin = Now;
+        _time.Advance(TimeSpan.FromMilliseconds(1500));
+        var join = await renewed.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        var first = await renewed.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        Assert.Equal(origin, join); // the lease counts from the acquire's send
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), first - origin);
+
+        // Renewals go on, each one interval after its predecessor's send; nothing fences for two windows.
+        for (var i = 0; i < 8; i++)
+        {
+            await AdvanceUntilRenewedAsync(renewed);
+        }
+
+        Assert.Empty(fence.Calls);
+        Assert.Equal([1L], endpoint.Acquired.ToArray());
+        await StopAsync(stop, run);
+    }
+
+    [Theory]
+    [MemberData(nameof(Timers))]
+    public async Task SlowAcquire_NoRenewalSucceeds_TheAgentStillFencesAtTheAcquiresSendPlusTMinusF(string timers)
+    {
+        // The fix above suppresses no genuine fence: the acquire answers slowly, every renewal fails, and the fence fires
+        // at the acquire's send + T − F (4 s), not a tick before, and no later than a timer's lateness after.
+        var endpoint = new FakeEndpoint(_time) { AcquireDelay = TimeSpan.FromMilliseconds(1500), RenewFails = true };
+        var fence = new FakeFence(_time);
+        await using var keeper = new LeaseKeeper(endpoint, fence, new LeaseKeeperOptions { NextIncarnation = last => last + 1 }, TimersOf(timers), NullLogger<LeaseKeeper>.Instance);
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => keeper.RunAsync(stop.Token));
+        await endpoint.AcquireStarted.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        var origin = Now.SinceOrigin - fence.Origin;
+        _time.Advance(TimeSpan.FromMilliseconds(1500));
+        await UntilAsync(() => !endpoint.Stated.IsEmpty, "the first renewal (it fails)");
+        _time.Advance(TimeSpan.FromMilliseconds(2500) - Tick);
+        Assert.Empty(fence.Calls);
+        for (var i = 0; i < 100 && fence.Calls.IsEmpty; i++)
+        {
+            _time.Advance(i == 0 ? Tick : TimeSpan.FromMilliseconds(1));
+        }
+
+        var call = await fence.Next.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        Assert.InRange(call.At - origin, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(4) + Lateness(timers));
+        Assert.Contains("no successful renewal", call.Reason, StringComparison.Ordinal);
+        await StopAsync(stop, run);
+    }
+
+    [Fact]
+    public async Task AcquireAnsweredTooLateToRenewInTime_IsRefused_AndTheJoinIsTriedAgain_WithNoFence()
+    {
+        // An acquire sent while the network was cut, answered after the heal through TCP's retransmits: 3.5 s after its
+        // send, past T − F − I (3 s), so its first renewal could not end before its fence time (4 s). Arming the fence (and
+        // the guard) from that send would fence the new incarnation at once. The grant is refused; the next join is used.
+        _options.FirstJoinTimeout = TimeSpan.FromSeconds(10);
+        _endpoint.AcquireDelay = TimeSpan.FromMilliseconds(3500);
+        _run = Task.Run(() => _keeper.RunAsync(_stop.Token));
+        Assert.Equal(1L, await _endpoint.AcquireStarted.Reader.ReadAsync().AsTask().WaitAsync(Bound));
+        _endpoint.AcquireDelay = TimeSpan.Zero;
+        _time.Advance(TimeSpan.FromMilliseconds(3500));
+        var sent = await AdvanceUntilRenewedAsync(_renewed); // after the join backoff (200 ms + jitter)
+        Assert.Equal([1L, 2L], _endpoint.Acquired.ToArray());
+        Assert.Equal(2L, _keeper.Grant!.Incarnation);
+        Assert.InRange(sent.SinceOrigin - _fence.Origin, TimeSpan.FromMilliseconds(3700), TimeSpan.FromMilliseconds(3800));
+        Assert.Empty(_fence.Calls);
+        Assert.True(_keeper.IsFresh);
+    }
+
+    [Fact]
+    public async Task RejoinAttempt_WaitsForItsAnswerOnlyWhileItIsUsable_ThenTriesAgain()
+    {
+        // After a fence the keeper knows I and T: an attempt with no answer T − F − I (3 s) after its send is abandoned (a
+        // connect stuck in TCP retries would otherwise be answered long after), and the next one is made.
+        await StartAndJoinAsync();
+        _endpoint.RenewRejects = true;
+        _endpoint.AcquireDelay = TimeSpan.FromSeconds(30);
+        _time.Advance(I);
+        await _fence.Next.Reader.ReadAsync().AsTask().WaitAsync(Bound); // 409: fenced
+        Assert.Equal(1L, await _endpoint.AcquireStarted.Reader.ReadAsync().AsTask().WaitAsync(Bound));
+        Assert.Equal(2L, await _endpoint.AcquireStarted.Reader.ReadAsync().AsTask().WaitAsync(Bound)); // the rejoin, unanswered
+        _endpoint.RenewRejects = false;
+        _time.Advance(TimeSpan.FromSeconds(3) - Tick);
+        await Task.Delay(50);
+        Assert.Equal([1L, 2L], _endpoint.Acquired.ToArray());
+        _endpoint.AcquireDelay = TimeSpan.Zero;
+        _time.Advance(Tick); // abandoned: the next attempt follows the backoff
+        await AdvanceUntilRenewedAsync(_renewed);
+        Assert.Equal([1L, 2L, 3L], _endpoint.Acquired.ToArray());
+        Assert.Equal(3L, _keeper.Grant?.Incarnation);
+        Assert.Single(_fence.Calls);
+    }
+
+    [Theory]
+    [MemberData(nameof(Timers))]
+    public async Task StaleFenceTimerCallback_AfterARejoin_DoesNotFenceTheNewIncarnation(string timers)
+    {
+        // Incarnation 1's renewal sent at 1 s hangs; its fence timer fires at 4 s and its deferral check takes a while.
+        // Meanwhile the hung renewal is answered 409: incarnation 1 fences and incarnation 2 joins. The old callback then
+        // finds "do not defer": it must not fence incarnation 2, whose own lease is fresh.
+        var endpoint = new FakeEndpoint(_time) { RenewHangs = true };
+        var fence = new FakeFence(_time);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var checks = 0;
+        var options = new LeaseKeeperOptions
+        {
+            NextIncarnation = last => last + 1,
+            Deferral = () =>
+            {
+                if (Interlocked.Increment(ref checks) == 1)
+                {
+                    entered.TrySetResult();
+                    release.Task.Wait(Bound);
+                }
+
+                return DeferralDecision.No("this server hears no peer");
+            },
+        };
+        await using var keeper = new LeaseKeeper(endpoint, fence, options, TimersOf(timers), NullLogger<LeaseKeeper>.Instance);
+        var renewed = Channel.CreateUnbounded<Instant>();
+        keeper.Renewed += sent => renewed.Writer.TryWrite(sent);
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => keeper.RunAsync(stop.Token));
+        await renewed.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+
+        // The fake clock runs timer callbacks on the thread that advances it: that thread stays in the deferral check.
+        var advancing = Task.Run(() => _time.Advance(TimeSpan.FromMilliseconds(4100)));
+        await entered.Task.WaitAsync(Bound);
+        endpoint.RenewRejects = true;
+        endpoint.Release();
+        var revoked = await fence.Next.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        Assert.Contains("revoked", revoked.Reason, StringComparison.Ordinal);
+        await UntilAsync(() => keeper.Grant?.Incarnation == 2, "incarnation 2 to join");
+        endpoint.RenewRejects = false;
+
+        release.SetResult();
+        await advancing.WaitAsync(Bound);
+        Assert.Single(fence.Calls);
+        Assert.Equal(2L, keeper.Grant?.Incarnation);
+        Assert.True(keeper.IsFresh);
+
+        // Incarnation 2 renews on; nothing fences it for two windows.
+        for (var i = 0; i < 8; i++)
+        {
+            await AdvanceUntilRenewedAsync(renewed);
+        }
+
+        Assert.Single(fence.Calls);
+        Assert.Equal(2L, keeper.Grant?.Incarnation);
+        await StopAsync(stop, run);
+    }
+
+    /// <summary>Advances the clock in 100 ms steps until a renewal succeeds (at most 2 s: one interval, with room for
+    /// late timers), then waits for it.</summary>
     private async Task<Instant> AdvanceUntilRenewedAsync(Channel<Instant> renewed)
     {
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < 20; i++)
         {
             _time.Advance(TimeSpan.FromMilliseconds(100));
             if (renewed.Reader.TryRead(out var sent))
@@ -474,6 +679,30 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
         }
     }
 
+    /// <summary>The fake clock, with every timer firing <paramref name="late"/> after the time it was set for.</summary>
+    private sealed class LateTimers(FakeTimeProvider inner, TimeSpan late) : TimeProvider
+    {
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            new Late(inner.CreateTimer(callback, state, Shift(dueTime, late), Shift(period, late)), late);
+
+        private static TimeSpan Shift(TimeSpan t, TimeSpan by) => t == Timeout.InfiniteTimeSpan ? t : t + by;
+
+        private sealed class Late(ITimer timer, TimeSpan late) : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => timer.Change(Shift(dueTime, late), Shift(period, late));
+
+            public void Dispose() => timer.Dispose();
+
+            public ValueTask DisposeAsync() => timer.DisposeAsync();
+        }
+    }
+
     private sealed class FakeEndpoint(FakeTimeProvider time) : ILeaseEndpoint
     {
         private readonly TaskCompletionSource _hang = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -498,11 +727,23 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
         /// <summary>What each renewal stated (T, timeoutRatioAck), whether or not it succeeded.</summary>
         public System.Collections.Concurrent.ConcurrentQueue<(TimeSpan Timeout, int RatioAck)> Stated { get; } = new();
 
-        public Task<JoinGrant> AcquireAsync(long incarnation, TimeSpan timeout, CancellationToken cancellationToken)
+        /// <summary>How long each acquire takes to answer (on the fake clock; a cancellation ends it).</summary>
+        public TimeSpan AcquireDelay { get; set; }
+
+        public async Task<JoinGrant> AcquireAsync(long incarnation, TimeSpan timeout, CancellationToken cancellationToken)
         {
             Acquired.Enqueue(incarnation);
-            return Task.FromResult(new JoinGrant(incarnation, I, Grant.Timeout, "store-1", 10, TimeoutRatio: Grant.Ratio, IsolationAction: StatedIsolationAction));
+            AcquireStarted.Writer.TryWrite(incarnation);
+            if (AcquireDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(AcquireDelay, time, cancellationToken);
+            }
+
+            return new JoinGrant(incarnation, I, Grant.Timeout, "store-1", 10, TimeoutRatio: Grant.Ratio, IsolationAction: StatedIsolationAction);
         }
+
+        /// <summary>Each acquire's incarnation, as it is sent.</summary>
+        public Channel<long> AcquireStarted { get; } = Channel.CreateUnbounded<long>();
 
         public async Task<RenewAnswer> RenewAsync(long incarnation, TimeSpan timeout, int timeoutRatioAck, long? voteToken, IReadOnlyList<Clp.Core.Model.RelayedRenewal> relayed, CancellationToken cancellationToken)
         {

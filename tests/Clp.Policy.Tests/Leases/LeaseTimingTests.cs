@@ -31,6 +31,29 @@ public class LeaseTimingTests
         Assert.Equal(timing.Timeout + expected, timing.DownAfter);
     }
 
+    public static TheoryData<string, TimeSpan, TimeSpan, TimeSpan, TimeSpan, TimeSpan, bool> GrantRows() => new()
+    {
+        // row, I, T, longest stop path, answer age, T - F - I, usable
+        { "T 3 s, I 1 s, F 0.6 s: answered at once", S(1), S(3), TimeSpan.Zero, TimeSpan.Zero, Ms(1400), true },
+        { "T 3 s, I 1 s: answered at the limit", S(1), S(3), TimeSpan.Zero, Ms(1400), Ms(1400), true },
+        { "T 3 s, I 1 s: one tick past", S(1), S(3), TimeSpan.Zero, Ms(1400) + TimeSpan.FromTicks(1), Ms(1400), false },
+        { "T 6 s, I 0.5 s, stop path 4 s: F 4 s", Ms(500), S(6), S(4), Ms(1500), Ms(1500), true },
+        { "T 6 s, I 0.5 s, stop path 60 s: F clamped to T - 2 I", Ms(500), S(6), S(60), Ms(600), Ms(500), false },
+        { "a connect stuck in TCP retries, answered after the heal", S(1), S(3), TimeSpan.Zero, Ms(1590), Ms(1400), false },
+    };
+
+    [Theory]
+    [MemberData(nameof(GrantRows))]
+    public void CanUseGrant_OnlyWhileItsFirstRenewalCanEndBeforeTheFenceTime(
+        string row, TimeSpan interval, TimeSpan timeout, TimeSpan stopPath, TimeSpan age, TimeSpan usableFor, bool usable)
+    {
+        var timing = LeaseTiming.Create(interval, timeout, stopPath);
+
+        Assert.True(usableFor == timing.GrantUsableFor, $"{row}: {timing.GrantUsableFor}");
+        Assert.True(usable == timing.CanUseGrant(age), row);
+        Assert.True(timing.GrantUsableFor >= interval, $"{row}: T - F - I is at least I for a valid configuration");
+    }
+
     [Fact]
     public void FenceBudget_IsTheLargerOfAFifthOfTAndTheLongestStopPath()
     {
