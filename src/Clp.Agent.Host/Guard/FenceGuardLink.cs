@@ -37,6 +37,7 @@ public sealed partial class FenceGuardLink : IAsyncDisposable
     private long? _reportedFire;
     private Task? _loop;
     private bool _guardAbsentLogged;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public FenceGuardLink(GuardLaunch launch, TimeProvider time, ILogger logger)
     {
@@ -52,7 +53,14 @@ public sealed partial class FenceGuardLink : IAsyncDisposable
     /// <summary>The guard's PID from its last answer, or null before one.</summary>
     public int? GuardPid { get; private set; }
 
+    /// <summary>Starts the sender loop, which first connects to the guard (starting it when none answers).</summary>
     public void Start() => _loop = Task.Run(() => SendLoopAsync(_stop.Token));
+
+    /// <summary>Completes once the first connection attempt ended: the guard answers, or it did not within its start
+    /// wait (logged Critical; the loop goes on trying with every arm). The host waits for it before the agent joins, so
+    /// the guard's start (a second .NET process) does not compete with the first join and renewals for the CPU, and the
+    /// guard already runs when the first arm comes.</summary>
+    public Task Ready => _ready.Task;
 
     /// <summary>After every successful renewal: the guard acts at <paramref name="fenceAt"/> (+ its grace) unless
     /// re-armed or disarmed before.</summary>
@@ -114,6 +122,20 @@ public sealed partial class FenceGuardLink : IAsyncDisposable
 
     private async Task SendLoopAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            _client ??= await ConnectOrStartAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is SocketException or IOException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Logged by ConnectOrStartAsync (guard absent) or here; the first arm tries again.
+            LogSendFailed("connect", e.Message);
+        }
+        finally
+        {
+            _ready.TrySetResult();
+        }
+
         while (!cancellationToken.IsCancellationRequested)
         {
             await _changed.WaitAsync(cancellationToken);

@@ -69,6 +69,9 @@ public sealed partial class AgentHostService(
         if (options.FenceGuard)
         {
             StartGuard(_node);
+
+            // Bounded by the link's start wait (15 s); a guard that does not come up is logged Critical and retried.
+            await _guard!.Ready.WaitAsync(cancellationToken);
         }
         else
         {
@@ -81,7 +84,7 @@ public sealed partial class AgentHostService(
     private void StartGuard(AgentNode node)
     {
         var guard = _guard = new FenceGuardLink(GuardLaunch.For(options), time, loggers.CreateLogger<FenceGuardLink>());
-        node.Lease.Renewed += sent => ArmGuard(node, guard, sent);
+        node.Lease.Renewed += _ => ArmGuard(node, guard);
         node.Lease.Fenced += fence => guard.Disarm($"the agent fenced itself: {fence.Reason}");
 
         // While the fence is deferred (docs/partition-safety.md, section 4) the guard's deadline moves with each
@@ -102,14 +105,15 @@ public sealed partial class AgentHostService(
         guard.Start();
     }
 
-    private void ArmGuard(AgentNode node, FenceGuardLink guard, Instant sent)
+    private void ArmGuard(AgentNode node, FenceGuardLink guard)
     {
-        if (node.Lease.Timing is not { } timing || node.Lease.Grant is not { } grant)
+        // The keeper's current deadline, read at once (the event's send may be an older incarnation's by now).
+        if (node.Lease.Deadline is not { } deadline)
         {
             return;
         }
 
-        guard.Arm(grant.Incarnation, timing.FenceAt(sent), timing.FenceBudget, timing.Timeout, GuardResources.From(node.View, options.Server));
+        guard.Arm(deadline.Incarnation, deadline.FenceAt, deadline.Timing.FenceBudget, deadline.Timing.Timeout, GuardResources.From(node.View, options.Server));
     }
 
     private void ArmGuardUntil(AgentNode node, FenceGuardLink guard, Instant until)

@@ -79,6 +79,23 @@ public sealed partial class LeaseKeeper : IAsyncDisposable
         }
     }
 
+    /// <summary>The current incarnation's fence deadline, read at once: its incarnation, the fence time of its last
+    /// successful send, and its timing; null when fenced or before its first success. The clp-agent host arms its fence
+    /// guard from this, not from a <see cref="Renewed"/> argument, so an event that arrives after a rejoin can never
+    /// give the new incarnation the old one's deadline.</summary>
+    public (long Incarnation, Instant FenceAt, LeaseTiming Timing)? Deadline
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return !_fenced && _grant is { } grant && _timing is { } timing && _lastSuccessfulSend is { } sent
+                    ? (grant.Incarnation, timing.FenceAt(sent), timing)
+                    : null;
+            }
+        }
+    }
+
     /// <summary>The timeout ratio this agent applied (the API's last answer; 1 before any): it stretches the
     /// monitors' probe timeouts, and it is acknowledged in every renewal (<c>timeoutRatioAck</c>).</summary>
     public int TimeoutRatio

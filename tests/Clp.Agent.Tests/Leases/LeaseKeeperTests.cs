@@ -120,6 +120,7 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
         await StartAndJoinAsync();
         _endpoint.RenewDelay = TimeSpan.FromMilliseconds(900);
         _time.Advance(I); // sent at 1 s, answered at 1.9 s
+        await UntilAsync(() => _endpoint.DelayedRenewals == 1, "the renewal sent at 1 s to be in flight");
         _time.Advance(TimeSpan.FromMilliseconds(900));
         var sent = await _renewed.Reader.ReadAsync().AsTask().WaitAsync(Bound);
         Assert.Equal(I, sent.SinceOrigin - _fence.Origin);
@@ -539,18 +540,28 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
         // An acquire sent while the network was cut, answered after the heal through TCP's retransmits: 3.5 s after its
         // send, past T − F − I (3 s), so its first renewal could not end before its fence time (4 s). Arming the fence (and
         // the guard) from that send would fence the new incarnation at once. The grant is refused; the next join is used.
-        _options.FirstJoinTimeout = TimeSpan.FromSeconds(10);
-        _endpoint.AcquireDelay = TimeSpan.FromMilliseconds(3500);
-        _run = Task.Run(() => _keeper.RunAsync(_stop.Token));
-        Assert.Equal(1L, await _endpoint.AcquireStarted.Reader.ReadAsync().AsTask().WaitAsync(Bound));
-        _endpoint.AcquireDelay = TimeSpan.Zero;
+        var timers = new RecordingTimers(_time);
+        var endpoint = new FakeEndpoint(_time) { AcquireDelay = TimeSpan.FromMilliseconds(3500) };
+        var fence = new FakeFence(_time);
+        var options = new LeaseKeeperOptions { NextIncarnation = last => last + 1, FirstJoinTimeout = TimeSpan.FromSeconds(10) };
+        await using var keeper = new LeaseKeeper(endpoint, fence, options, timers, NullLogger<LeaseKeeper>.Instance);
+        var renewed = Channel.CreateUnbounded<Instant>();
+        keeper.Renewed += sent => renewed.Writer.TryWrite(sent);
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => keeper.RunAsync(stop.Token));
+        Assert.Equal(1L, await endpoint.AcquireStarted.Reader.ReadAsync().AsTask().WaitAsync(Bound));
+        endpoint.AcquireDelay = TimeSpan.Zero;
         _time.Advance(TimeSpan.FromMilliseconds(3500));
-        var sent = await AdvanceUntilRenewedAsync(_renewed); // after the join backoff (200 ms + jitter)
-        Assert.Equal([1L, 2L], _endpoint.Acquired.ToArray());
-        Assert.Equal(2L, _keeper.Grant!.Incarnation);
-        Assert.InRange(sent.SinceOrigin - _fence.Origin, TimeSpan.FromMilliseconds(3700), TimeSpan.FromMilliseconds(3800));
-        Assert.Empty(_fence.Calls);
-        Assert.True(_keeper.IsFresh);
+
+        // The refusal is followed by the join backoff (200 ms + up to 20 % jitter); its timer is set before the clock moves on.
+        await UntilAsync(() => timers.DueTimes.Any(d => d >= TimeSpan.FromMilliseconds(200) && d <= TimeSpan.FromMilliseconds(240)), "the join backoff");
+        var sent = await AdvanceUntilRenewedAsync(renewed);
+        Assert.Equal([1L, 2L], endpoint.Acquired.ToArray());
+        Assert.Equal(2L, keeper.Grant!.Incarnation);
+        Assert.InRange(sent.SinceOrigin - fence.Origin, TimeSpan.FromMilliseconds(3700), TimeSpan.FromMilliseconds(3800));
+        Assert.Empty(fence.Calls);
+        Assert.True(keeper.IsFresh);
+        await StopAsync(stop, run);
     }
 
     [Fact]
@@ -679,6 +690,25 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
         }
     }
 
+    /// <summary>The fake clock, recording the due time of every timer set on it (so a test can wait for one to exist).</summary>
+    private sealed class RecordingTimers(FakeTimeProvider inner) : TimeProvider
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<TimeSpan> DueTimes { get; } = new();
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = inner.CreateTimer(callback, state, dueTime, period);
+            DueTimes.Enqueue(dueTime);
+            return timer;
+        }
+    }
+
     /// <summary>The fake clock, with every timer firing <paramref name="late"/> after the time it was set for.</summary>
     private sealed class LateTimers(FakeTimeProvider inner, TimeSpan late) : TimeProvider
     {
@@ -714,6 +744,11 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
         public volatile bool RenewHangs;
 
         public TimeSpan RenewDelay { get; set; }
+
+        private int _delayedRenewals;
+
+        /// <summary>How many renewals have started their <see cref="RenewDelay"/> on the fake clock.</summary>
+        public int DelayedRenewals => Volatile.Read(ref _delayedRenewals);
 
         /// <summary>The isolation action the answers state (null: none, as an API that states none).</summary>
         public IsolationAction? StatedIsolationAction { get; set; }
@@ -755,7 +790,10 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
 
             if (RenewDelay > TimeSpan.Zero)
             {
-                await Task.Delay(RenewDelay, time, CancellationToken.None);
+                // The delay's timer exists on the fake clock before the test may advance it (counted after creation).
+                var delay = Task.Delay(RenewDelay, time, CancellationToken.None);
+                Interlocked.Increment(ref _delayedRenewals);
+                await delay;
             }
 
             if (RenewRejects)
