@@ -88,20 +88,26 @@ public class SoakTests(ITestOutputHelper output)
 
         await checker.AssertNoOverlapAsync();
 
-        // The history: every unserved window must start after a fault that hit the serving server and end
-        // within T + M + 2 s of that fault's start.
+        // The history. An unserved window is two or more unanswered client requests in a row, from the first of them to
+        // the next answer (SplitBrainChecker.UnservedWindows); it must start after a fault that hit the serving server.
+        // What is bounded is the time to be served again: from that fault's start to the window's end, at most
+        // T + M + 2 s (docs/partition-safety.md, section 9). The failure message and the summary give both figures.
         var problems = new List<string>();
         var windows = checker.UnservedWindows(after: soakStart);
+        var servedAgain = new List<double>();
         foreach (var (from, to, _) in windows)
         {
             var cause = faults.LastOrDefault(f => f.StartMs <= from);
             if (cause is null || !cause.HitsTheActiveServer)
             {
-                problems.Add($"unserved {from / 1000:F1}-{to / 1000:F1} s ({to - from:F0} ms) after {(cause is null ? "no fault" : $"round {cause.Round} {cause.Kind} {cause.Target ?? "(api)"}, which did not hit the serving server {cause.Active}")}");
+                problems.Add($"unserved window {from / 1000:F1}-{to / 1000:F1} s ({to - from:F0} ms long) after {(cause is null ? "no fault" : $"round {cause.Round} {cause.Kind} {cause.Target ?? "(api)"}, which did not hit the serving server {cause.Active}")}");
+                continue;
             }
-            else if (to - cause.StartMs > allowed.TotalMilliseconds)
+
+            servedAgain.Add(to - cause.StartMs);
+            if (to - cause.StartMs > allowed.TotalMilliseconds)
             {
-                problems.Add($"unserved until {to / 1000:F1} s, {to - cause.StartMs:F0} ms after round {cause.Round} ({cause.Kind} {cause.Target}) began: past T + M + 2 s = {allowed.TotalMilliseconds:F0} ms");
+                problems.Add($"unserved window {from / 1000:F1}-{to / 1000:F1} s ({to - from:F0} ms long, beginning {from - cause.StartMs:F0} ms after round {cause.Round} ({cause.Kind} {cause.Target}) began): served again {to - cause.StartMs:F0} ms after the fault began, past T + M + 2 s = {allowed.TotalMilliseconds:F0} ms");
             }
         }
 
@@ -115,7 +121,7 @@ public class SoakTests(ITestOutputHelper output)
         report.AppendLine(CultureInfo.InvariantCulture, $"soak: faults injected: {faults.Count} ({string.Join(", ", faults.GroupBy(f => f.Kind).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}"))}); hit the serving server: {faults.Count(f => f.HitsTheActiveServer)}");
         var moves = holders.Where((h, i) => i == 0 || h != holders[i - 1]).ToList();
         report.AppendLine(CultureInfo.InvariantCulture, $"soak: failovers (the floating IP moved to another server): {Math.Max(0, moves.Count - 1)}; released and started again on the same server: {holders.Count - moves.Count} [{string.Join(" -> ", holders)}]; fences: {fences.Count}; fence guard releases: {guard.Count}; overlaps: 0");
-        report.AppendLine(CultureInfo.InvariantCulture, $"soak: client-seen availability {100.0 * answered / Math.Max(1, answers.Count):F2}% ({answered}/{answers.Count}); single lost requests: {checker.LostRequests(soakStart)}; unserved windows (2 or more requests): {windows.Count}, longest {(windows.Count == 0 ? 0 : windows.Max(w => w.To - w.From)):F0} ms (allowed after a fault that hits the serving server: {allowed.TotalMilliseconds:F0} ms from its start)");
+        report.AppendLine(CultureInfo.InvariantCulture, $"soak: client-seen availability {100.0 * answered / Math.Max(1, answers.Count):F2}% ({answered}/{answers.Count}); single lost requests: {checker.LostRequests(soakStart)}; unserved windows (2 or more requests): {windows.Count}, the longest {(windows.Count == 0 ? 0 : windows.Max(w => w.To - w.From)):F0} ms long; served again at most {(servedAgain.Count == 0 ? 0 : servedAgain.Max()):F0} ms after the fault that hit the serving server began (allowed: T + M + 2 s = {allowed.TotalMilliseconds:F0} ms)");
         output.WriteLine(report.ToString());
         AppendReport(report.ToString());
         Assert.True(problems.Count == 0, string.Join("\n", problems) + "\n" + report + "\n" + string.Join("\n", faults) + "\n" + cluster.Logs());
