@@ -8,8 +8,8 @@ namespace Clp.SystemTier.Tests;
 /// broken.</summary>
 public sealed class SplitBrainChecker : IAsyncDisposable
 {
-    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(500);
 
     private readonly SystemCluster _cluster;
     private readonly CancellationTokenSource _stop = new();
@@ -18,6 +18,7 @@ public sealed class SplitBrainChecker : IAsyncDisposable
     private readonly Task _clientLoop;
     private readonly List<string> _overlaps = [];
     private readonly List<string> _ipHolders = [];
+    private readonly List<(double Ms, string Holders)> _ipChanges = [];
     private readonly List<(double Ms, string? Server)> _answers = [];
 
     public SplitBrainChecker(SystemCluster cluster)
@@ -58,6 +59,7 @@ public sealed class SplitBrainChecker : IAsyncDisposable
                 if (_ipHolders.Count == 0 || _ipHolders[^1] != holders)
                 {
                     _ipHolders.Add(holders);
+                    _ipChanges.Add((at, holders));
                 }
             }
 
@@ -169,6 +171,17 @@ public sealed class SplitBrainChecker : IAsyncDisposable
             {
                 return [.. _ipHolders];
             }
+        }
+    }
+
+    /// <summary>When the stretch in which <paramref name="server"/> alone held the floating IP at <paramref name="atMs"/>
+    /// began (the sample that first saw it so), or null when it did not hold it alone then.</summary>
+    public double? HeldAloneSince(string server, double atMs)
+    {
+        lock (_ipHolders)
+        {
+            var last = _ipChanges.LastOrDefault(c => c.Ms <= atMs);
+            return last.Holders == server ? last.Ms : null;
         }
     }
 

@@ -104,6 +104,26 @@ public sealed partial class SystemCluster : IAsyncDisposable
         }, "clp-api to answer /healthz", TimeSpan.FromSeconds(60));
     }
 
+    /// <summary>Waits until clp-api's controller holds the leader lease (<c>clp_controller_leader 1</c> on /metrics). A
+    /// restarted API answers at once but leads only once its predecessor's leader lease ran out, and judges a silent
+    /// server down only once the live servers settled, 2 T after it began counting (docs/partition-safety.md, section 6).</summary>
+    public async Task WaitControllerLeadsAsync()
+    {
+        using var probe = ClientSockets.HttpClient(new Uri(ApiUrl), TimeSpan.FromSeconds(1));
+        await WaitForAsync(async () =>
+        {
+            try
+            {
+                var text = await probe.GetStringAsync("/metrics");
+                return text.Split('\n').Any(l => l.Trim() == "clp_controller_leader 1");
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return false;
+            }
+        }, "clp-api's controller to lead", TimeSpan.FromSeconds(60));
+    }
+
     /// <summary>Stops clp-api the hard way (SIGKILL by PID), as a crash would.</summary>
     public void KillApi()
     {
@@ -188,6 +208,11 @@ public sealed partial class SystemCluster : IAsyncDisposable
 
     /// <summary>Whether the group has the test application (appli1).</summary>
     public bool WithApp { get; private set; }
+
+    /// <summary>The group's start path bound, as configured: the sum of its resources' start timeouts (each step is
+    /// bounded by its own, one after the other in dependency order).</summary>
+    public async Task<int> GroupStartTimeoutSecondsAsync(string group = "failover1") =>
+        (await Admin.Resources.ListResourcesAsync(Name)).Items.Where(r => r.Spec.Group == group).Sum(r => r.Spec.StartTimeoutSeconds);
 
     /// <summary>Stop timeouts are short so that the stop path (appli, then sd) fits the fence budget.</summary>
     private Task<Resource> CreateResourceAsync(string name, string type, JsonObject parameters, int stopTimeoutSeconds, params string[] dependsOn) =>
