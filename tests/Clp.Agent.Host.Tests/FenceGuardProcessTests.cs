@@ -37,6 +37,7 @@ public sealed class FenceGuardProcessTests(ApiFixture api, Xunit.Abstractions.IT
             "the guard to be armed with the application", JoinBound);
         Assert.Equal(guardPid, run.GuardPid());
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(run.StateDirectory, "fence-guard.sock")));
+        AssertGuardPriority(guardPid, agent.Pid, guardLog);
 
         var killed = TimeProvider.System.GetTimestamp();
         await agent.KillAsync();
@@ -151,6 +152,24 @@ public sealed class FenceGuardProcessTests(ApiFixture api, Xunit.Abstractions.IT
     {
         var file = Path.Combine(run.StateDirectory, "appli", "app1.pid");
         return File.Exists(file) && int.TryParse(File.ReadAllText(file).Split(' ')[0], out var pid) ? pid : null;
+    }
+
+    /// <summary>The guard runs at the agent's nice value + <see cref="Clp.Agent.Host.Guard.GuardLaunch.Niceness"/> (every thread: the
+    /// process's main thread and its newest), or, where lowering a nice value is refused (no CAP_SYS_NICE), at the
+    /// agent's, with nice's refusal in the guard's log.</summary>
+    private static void AssertGuardPriority(int guardPid, int agentPid, string guardLog)
+    {
+        var agentNice = Clp.Tests.Shared.Proc.Nice(agentPid, agentPid);
+        var threads = Directory.GetDirectories($"/proc/{guardPid}/task").Select(d => int.Parse(Path.GetFileName(d), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var nices = threads.Select(t => Clp.Tests.Shared.Proc.Nice(guardPid, t)).Distinct().ToList();
+        if (ReadShared(guardLog).Contains("cannot set niceness", StringComparison.Ordinal))
+        {
+            Assert.Equal([agentNice], nices);
+        }
+        else
+        {
+            Assert.Equal([Math.Max(-20, agentNice + Clp.Agent.Host.Guard.GuardLaunch.Niceness)], nices);
+        }
     }
 
     private static async Task<GuardReply?> StatusAsync(AgentRun run)

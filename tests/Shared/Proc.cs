@@ -16,4 +16,13 @@ internal static class Proc
             return false;
         }
     }
+
+    /// <summary>The nice value of thread <paramref name="tid"/> of process <paramref name="pid"/> (Linux keeps one per
+    /// thread): field 19 of its stat line.</summary>
+    public static int Nice(int pid, int tid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/task/{tid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return int.Parse(fields[19 - 3], System.Globalization.CultureInfo.InvariantCulture);
+    }
 }

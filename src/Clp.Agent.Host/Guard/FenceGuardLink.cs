@@ -56,10 +56,17 @@ public sealed partial class FenceGuardLink : IAsyncDisposable
     /// <summary>Starts the sender loop, which first connects to the guard (starting it when none answers).</summary>
     public void Start() => _loop = Task.Run(() => SendLoopAsync(_stop.Token));
 
-    /// <summary>Completes once the first connection attempt ended: the guard answers, or it did not within its start
-    /// wait (logged Critical; the loop goes on trying with every arm). The host waits for it before the agent joins, so
-    /// the guard's start (a second .NET process) does not compete with the first join and renewals for the CPU, and the
-    /// guard already runs when the first arm comes.</summary>
+    /// <summary>Completes once the first connection attempt ended: the guard answered a status request, or it did not
+    /// within its start wait or the request timeout (logged; the loop goes on trying with every arm). The host waits for
+    /// it before the agent joins, so the guard's start (a second .NET process) does not compete with the first join and
+    /// renewals for the CPU, and the first arm finds a warm guard.</summary>
+    /// <remarks>Why a status round trip and not just a connection: a connection is accepted by the guard's listen
+    /// backlog before the guard's process has run a single request, so its first request (socket read, JSON, reply)
+    /// ran cold, JIT included, on the first ARM, which carries the tightest deadline of an incarnation (the join's send
+    /// + T − F, with the join's own round trip already spent). Under load that first arm was processed after its
+    /// deadline and the guard released a healthy incarnation (docs/architecture.md "Fence guard"). Status changes
+    /// nothing: never warm up with an arm or a disarm, because a restarted agent's guard may still be armed for the
+    /// previous incarnation and must keep that deadline.</remarks>
     public Task Ready => _ready.Task;
 
     /// <summary>After every successful renewal: the guard acts at <paramref name="fenceAt"/> (+ its grace) unless
@@ -125,11 +132,14 @@ public sealed partial class FenceGuardLink : IAsyncDisposable
         try
         {
             _client ??= await ConnectOrStartAsync(cancellationToken);
+            await SendAsync(new GuardRequest { Op = GuardOps.Status, AgentPid = Environment.ProcessId }, cancellationToken);
         }
-        catch (Exception e) when (e is SocketException or IOException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is SocketException or IOException or TimeoutException or InvalidOperationException
+                                      or System.ComponentModel.Win32Exception or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            // Logged by ConnectOrStartAsync (guard absent) or here; the first arm tries again.
-            LogSendFailed("connect", e.Message);
+            // Logged by ConnectOrStartAsync (guard absent) or here; the first arm tries again on a new connection.
+            Disconnect();
+            LogSendFailed(GuardOps.Status, e.Message);
         }
         finally
         {
@@ -273,9 +283,10 @@ public sealed partial class FenceGuardLink : IAsyncDisposable
             {
                 await _loop;
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is OperationCanceledException or IOException or SocketException)
             {
-                // Stopping.
+                // Stopping: a request in flight ends cancelled, or with the connection the guard (or a test) closed
+                // meanwhile; the loop's retry does not apply once stopping.
             }
         }
 

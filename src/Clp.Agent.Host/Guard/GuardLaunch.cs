@@ -4,7 +4,8 @@ using Clp.Agent.Host.Configuration;
 namespace Clp.Agent.Host.Guard;
 
 /// <summary>How clp-agent starts its server's fence guard: <c>clp-fence-guard</c> from clp-agent's own folder, in a
-/// session of its own (setsid), stdin from /dev/null and its output appended to <c>{state}/fence-guard.log</c>.</summary>
+/// session of its own (setsid), at a higher priority (<see cref="Niceness"/>), stdin from /dev/null and its output
+/// appended to <c>{state}/fence-guard.log</c>.</summary>
 /// <remarks>Its own session and process group: a signal to the agent's PID or process group (SIGSTOP, SIGKILL, a
 /// terminal's Ctrl+C) does not reach the guard, and the guard holds none of the agent's pipes, so whoever waits for
 /// the agent's output to end (a service manager, a test harness) is not kept waiting by the guard. The guard
@@ -18,12 +19,18 @@ public sealed record GuardLaunch(string StateDirectory, string Cluster, string S
     public static GuardLaunch For(AgentHostOptions options) =>
         new(options.StateDirectory, options.Cluster, options.Server, options.SystemActions == SystemActionsKind.TestHost ? options.TestHostPowerFile : null);
 
+    /// <summary>The guard's nice value relative to the agent's: it is the backstop that must act at its deadline on a
+    /// server whose load is what makes agents late (corosync runs real-time for the same reason). Applied by
+    /// <c>nice</c> before the guard's runtime starts, so every thread of it has it (Linux nice values are per thread);
+    /// where lowering it is not permitted, <c>nice</c> says so in the guard's log and the guard runs at the agent's.</summary>
+    public const int Niceness = -5;
+
     /// <summary>Starts the guard and returns its PID at once (it needs a moment before its socket answers). A guard
     /// that finds another one holding the lock exits 3, which is harmless.</summary>
     public int Start()
     {
         var info = new ProcessStartInfo("setsid") { UseShellExecute = false, WorkingDirectory = "/" };
-        string[] wrapper = ["/bin/sh", "-c", "exec >>\"$1\" 2>&1 </dev/null; shift; exec \"$@\"", "clp-fence-guard", LogPath];
+        string[] wrapper = ["/bin/sh", "-c", $"exec >>\"$1\" 2>&1 </dev/null; shift; exec nice -n {Niceness} \"$@\"", "clp-fence-guard", LogPath];
         List<string> arguments = ["--state-dir", StateDirectory, "--cluster", Cluster, "--server", Server];
         if (TestHostPowerFile is not null)
         {

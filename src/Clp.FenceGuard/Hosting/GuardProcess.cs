@@ -40,6 +40,7 @@ public sealed partial class GuardProcess : IAsyncDisposable
 
     public async Task<int> RunAsync()
     {
+        _server.Prime();
         _server.Listen();
         LogListening(_settings.Server, _settings.Cluster, _settings.SocketPath, Environment.ProcessId, _settings.TestHost ? "test-host" : "linux");
         try

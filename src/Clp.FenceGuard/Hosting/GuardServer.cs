@@ -31,6 +31,25 @@ public sealed partial class GuardServer(GuardSettings settings, DeadlineGuard gu
         File.Move(temporary, settings.SocketPath, overwrite: true);
     }
 
+    /// <summary>Runs the request path once before the socket is reachable, changing nothing: parses a representative
+    /// arm (a group, a resource, JSON parameters) and answers a status. The agent's first arm carries the tightest
+    /// deadline of its incarnation; it must not also pay for loading and compiling the JSON path.</summary>
+    /// <remarks>Never by arming: a guard is started while the lock may still be contended, and an arm is state.</remarks>
+    public void Prime()
+    {
+        var arm = JsonSerializer.Deserialize(PrimeArm, GuardJson.Default.GuardRequest)
+                  ?? throw new InvalidOperationException("the guard's own sample arm did not parse");
+        if (arm.Groups is not [{ Resources: [{ Parameters: not null }] }])
+        {
+            throw new InvalidOperationException("the guard's own sample arm parsed without its resource");
+        }
+
+        _ = JsonSerializer.Serialize(Handle("""{"op":"status"}"""), GuardJson.Default.GuardReply);
+    }
+
+    private const string PrimeArm =
+        """{"op":"arm","incarnation":1,"fenceAtTicks":1,"budgetTicks":1,"timeoutTicks":1,"agentPid":1,"groups":[{"name":"g","resources":[{"name":"r","type":"fip","parameters":{"ip":"10.231.0.1","prefix":24},"stopTimeoutSeconds":1,"epoch":1}]}]}""";
+
     public async Task ServeAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
