@@ -195,7 +195,7 @@ internal static class Bench
         foreach (var host in cluster.Network.Servers)
         {
             var status = await cluster.Admin.Servers.GetServerAsync(SystemCluster.Name, host.Name);
-            normal += status.Status?.Monitors?.Count(m => m.Value.State == "Normal") ?? 0;
+            normal += status.Status?.Monitors?.Count(m => m.Value.State == ObjectState.Normal) ?? 0;
             if (cluster.Agent(host.Name) is { HasExited: false } agent)
             {
                 rss.Add(RssMb(agent.Id));

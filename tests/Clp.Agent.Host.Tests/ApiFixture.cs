@@ -64,7 +64,7 @@ public sealed class ApiFixture : IAsyncLifetime
         while (true)
         {
             var status = (await Admin.Servers.GetServerAsync(cluster, server)).Status;
-            if (status is { Phase: "Online", Incarnation: { } incarnation } && incarnation != not)
+            if (status is { Phase: ObjectState.Online, Incarnation: { } incarnation } && incarnation != not)
             {
                 var lease = await Admin.Leases.GetLeaseAsync(cluster, server);
                 Assert.Equal(incarnation, lease.Spec.Incarnation);
@@ -72,7 +72,7 @@ public sealed class ApiFixture : IAsyncLifetime
             }
 
             Assert.False(deadline.IsCancellationRequested,
-                $"timed out after {bound.TotalSeconds} s waiting for {what} (server {cluster}/{server} status: phase {status?.Phase ?? "none"}, incarnation {status?.Incarnation?.ToString() ?? "none"})");
+                $"timed out after {bound.TotalSeconds} s waiting for {what} (server {cluster}/{server} status: phase {status?.Phase?.ToString() ?? "none"}, incarnation {status?.Incarnation?.ToString() ?? "none"})");
             await Task.Delay(100);
         }
     }

@@ -41,7 +41,7 @@ public class ClpClientTests(ClpApiFactory factory) : IClassFixture<ClpApiFactory
         }, ClpETag.Of(replaced));
         Assert.Equal((StartupAttribute.Manual, null, "web"), (patched.Spec.Startup, patched.Spec.Description, patched.Metadata.Labels?["tier"]));
 
-        var placed = await client.Groups.ReplaceGroupStatusAsync(name, "g1", new GroupStatus { CurrentServer = "s2", Epoch = 1, Phase = "Online" }, ClpETag.Of(patched));
+        var placed = await client.Groups.ReplaceGroupStatusAsync(name, "g1", new GroupStatus { CurrentServer = "s2", Epoch = 1, Phase = ObjectState.Online }, ClpETag.Of(patched));
         Assert.Equal(patched.Metadata.Generation, placed.Metadata.Generation);
 
         var read = await client.Groups.GetGroupAsync(name, "G1");
@@ -178,12 +178,12 @@ public class ClpClientTests(ClpApiFactory factory) : IClassFixture<ClpApiFactory
 
         await client.Servers.ReplaceServerStatusAsync(name, "s1", new ServerStatus
         {
-            Phase = "Online",
-            Resources = new() { ["fip1"] = new ObjectStateOnServer { State = "Online", Epoch = 1 } },
+            Phase = ObjectState.Online,
+            Resources = new() { ["fip1"] = new ObjectStateOnServer { State = ObjectState.Online, Epoch = 1 } },
         });
 
         var resource = await client.Resources.GetResourceAsync(name, "fip1");
-        Assert.Equal("Online", resource.Status?.Servers?["s1"].State);
+        Assert.Equal(ObjectState.Online, resource.Status?.Servers?["s1"].State);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Clp.Core.Model;
 using Clp.Drivers.Simulated;
 
 namespace Clp.Cluster.Tests;
@@ -92,7 +93,7 @@ public sealed class FailoverTests(Xunit.Abstractions.ITestOutputHelper output) :
         await _cluster.StopAgentAsync("s1");
         var restarted = await _cluster.StartAgentAsync("s1");
         await SimulatedCluster.WaitForAsync(async () => (await _cluster.GroupAsync()).Status!.Epoch > epochBefore, "the placement to be re-issued for the new incarnation", Bound);
-        await SimulatedCluster.WaitForAsync(() => Task.FromResult(restarted.Local.Group("g1")?.State == "Online"), "the restarted agent to report g1 Online", Bound);
+        await SimulatedCluster.WaitForAsync(() => Task.FromResult(restarted.Local.Group("g1")?.State == ObjectState.Online), "the restarted agent to report g1 Online", Bound);
         Assert.Equal("s1", (await _cluster.GroupAsync()).Status!.CurrentServer);
         Assert.Equal(before, world.History.Count);
         Assert.Equal(["s1"], world.ActiveOn("app1"));
@@ -185,7 +186,7 @@ public sealed class FailoverTests(Xunit.Abstractions.ITestOutputHelper output) :
         AssertNeverOnTwoServers(world, "fip1");
         AssertNeverOnTwoServers(world, "app1");
         await SimulatedCluster.WaitForAsync(async () =>
-                (await _cluster.Admin.Monitors.GetMonitorAsync(SimulatedCluster.Name, "appliw1")).Status?.Servers?.GetValueOrDefault("s2")?.State == "Normal",
+                (await _cluster.Admin.Monitors.GetMonitorAsync(SimulatedCluster.Name, "appliw1")).Status?.Servers?.GetValueOrDefault("s2")?.State == ObjectState.Normal,
             "appliw1 to be Normal on s2", Bound);
 
         // The alert log has the agents' side of it: the monitor error on s1 and the group online on s2.

@@ -52,7 +52,7 @@ public class MessageReceiveTests : IAsyncLifetime
         Assert.Equal(["s1"], world.ActiveOn("app1"));
         Assert.DoesNotContain(world.History, h => h.Server != "s1");
         Assert.Equal(1, world.History.Count(h => h.Resource == "app1"));
-        Assert.Equal("Normal", await MonitorStateAsync("s1"));
+        Assert.Equal(ObjectState.Normal, await MonitorStateAsync("s1"));
     }
 
     private async Task<ClpClient> OperatorAsync()
@@ -88,8 +88,8 @@ public class MessageReceiveTests : IAsyncLifetime
     /// <summary>The monitor has started on <paramref name="server"/> once it reports Normal there; only messages
     /// posted after its start count.</summary>
     private Task WaitForMonitorNormalAsync(string server) =>
-        SimulatedCluster.WaitForAsync(async () => await MonitorStateAsync(server) == "Normal", $"mrw1 to read Normal on {server}", Bound);
+        SimulatedCluster.WaitForAsync(async () => await MonitorStateAsync(server) == ObjectState.Normal, $"mrw1 to read Normal on {server}", Bound);
 
-    private async Task<string?> MonitorStateAsync(string server) =>
+    private async Task<ObjectState?> MonitorStateAsync(string server) =>
         (await _cluster.Admin.Servers.GetServerAsync(SimulatedCluster.Name, server)).Status?.Monitors?.GetValueOrDefault("mrw1")?.State;
 }

@@ -76,7 +76,7 @@ public class OperationsTests : IAsyncLifetime
         var suspend = await RunAsync(OperationVerb.MonitorSuspend, "Monitor", "appliw1");
         Assert.Equal(OperationPhase.Succeeded, suspend.Status!.Phase);
         world.FailProbe("s1", "appliw1", "app1 does not answer");
-        await SimulatedCluster.WaitForAsync(async () => MonitorState(await _cluster.Admin.Servers.GetServerAsync(SimulatedCluster.Name, "s1")) == "Suspend",
+        await SimulatedCluster.WaitForAsync(async () => MonitorState(await _cluster.Admin.Servers.GetServerAsync(SimulatedCluster.Name, "s1")) == ObjectState.Suspend,
             "appliw1 to read Suspend on s1", Bound);
         await Task.Delay(TimeSpan.FromSeconds(2)); // two intervals: a running monitor would have restarted app1
         Assert.Equal(1, world.History.Count(h => h.Resource == "app1"));
@@ -95,7 +95,7 @@ public class OperationsTests : IAsyncLifetime
 
         await RunAsync(OperationVerb.ClusterSuspend, "Cluster", SimulatedCluster.Name);
         world.FailProbe("s1", "appliw1", "app1 does not answer");
-        await SimulatedCluster.WaitForAsync(async () => MonitorState(await _cluster.Admin.Servers.GetServerAsync(SimulatedCluster.Name, "s1")) == "Suspend",
+        await SimulatedCluster.WaitForAsync(async () => MonitorState(await _cluster.Admin.Servers.GetServerAsync(SimulatedCluster.Name, "s1")) == ObjectState.Suspend,
             "appliw1 to read Suspend on s1 while the cluster is suspended", Bound);
         await Task.Delay(TimeSpan.FromSeconds(2)); // two intervals: a running monitor would have restarted app1
         Assert.Equal(1, world.History.Count(h => h.Resource == "app1"));
@@ -172,7 +172,7 @@ public class OperationsTests : IAsyncLifetime
         var agent = _cluster.Client(created.Key!);
 
         await Assert.ThrowsAsync<Clp.Client.Problems.ClpForbiddenException>(() =>
-            agent.Servers.ReplaceServerStatusAsync(SimulatedCluster.Name, "s2", new ServerStatus { Phase = "Offline" }));
+            agent.Servers.ReplaceServerStatusAsync(SimulatedCluster.Name, "s2", new ServerStatus { Phase = ObjectState.Offline }));
         await Assert.ThrowsAsync<Clp.Client.Problems.ClpForbiddenException>(() =>
             agent.Groups.CreateGroupAsync(SimulatedCluster.Name, new Group { Metadata = new ObjectMeta { Name = "g9" } }));
         var group = await agent.Groups.GetGroupAsync(SimulatedCluster.Name, "g1"); // reading is allowed
@@ -225,7 +225,7 @@ public class OperationsTests : IAsyncLifetime
             },
         });
 
-    private static string? MonitorState(Server server) => server.Status?.Monitors?.GetValueOrDefault("appliw1")?.State;
+    private static ObjectState? MonitorState(Server server) => server.Status?.Monitors?.GetValueOrDefault("appliw1")?.State;
 
     private Task<Operation> RunAsync(OperationVerb verb, string kind, string name, JsonObject? parameters = null) =>
         RunAsync(_cluster, verb, kind, name, parameters);

@@ -49,7 +49,7 @@ public class GroupLifecycleTests
 
         // s1 comes back: it joins, and the group stays on s2 (failback is manual by default).
         await cluster.PowerOnServerAsync("s1");
-        await SystemCluster.WaitForAsync(async () => (await cluster.Admin.Servers.GetServerAsync(SystemCluster.Name, "s1")).Status?.Phase == "Online",
+        await SystemCluster.WaitForAsync(async () => (await cluster.Admin.Servers.GetServerAsync(SystemCluster.Name, "s1")).Status?.Phase == ObjectState.Online,
             "s1's agent to report Online again", Bound);
         Assert.Equal("s2", await cluster.AskAppAsync());
         await checker.AssertNoOverlapAsync();

@@ -1,3 +1,4 @@
+using Clp.Core.Model;
 using Xunit.Abstractions;
 
 namespace Clp.SystemTier.Tests;
@@ -39,7 +40,7 @@ public class GuardTests(ITestOutputHelper output)
                     var status = (await cluster.Admin.Servers.GetServerAsync(SystemCluster.Name, "s1")).Status;
                     seen = $"lease incarnation {lease.Spec.Incarnation} (before {before}), revoked {lease.Status?.Revoked}; "
                            + $"status phase {status?.Phase}, incarnation {status?.Incarnation}; agent live {SystemCluster.IsLive(agent)}";
-                    return lease.Spec.Incarnation != before && lease.Status?.Revoked != true && status?.Phase == "Online" && status.Incarnation == lease.Spec.Incarnation;
+                    return lease.Spec.Incarnation != before && lease.Status?.Revoked != true && status?.Phase == ObjectState.Online && status.Incarnation == lease.Spec.Incarnation;
                 },
                 "the thawed s1 to rejoin with a new incarnation", Bound);
         }

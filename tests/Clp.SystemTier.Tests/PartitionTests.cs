@@ -19,8 +19,8 @@ public class PartitionTests(ITestOutputHelper output)
         await using var checker = new SplitBrainChecker(cluster);
         cluster.StartAgents();
         await GroupLifecycleTests.Served(cluster, "s1");
-        await WaitHeartbeatsAsync(cluster, "s1", "ic1", "s2", "Normal");
-        await WaitHeartbeatsAsync(cluster, "s1", "ic2", "s2", "Normal");
+        await WaitHeartbeatsAsync(cluster, "s1", "ic1", "s2", HeartbeatState.Normal);
+        await WaitHeartbeatsAsync(cluster, "s1", "ic2", "s2", HeartbeatState.Normal);
 
         var s2 = cluster.Network.Server("s2");
         for (var link = 1; link <= 2; link++)
@@ -28,17 +28,17 @@ public class PartitionTests(ITestOutputHelper output)
             var ic = $"ic{link}";
             var other = link == 1 ? "ic2" : "ic1";
             await s2.SetLinkAsync(link, up: false);
-            await WaitHeartbeatsAsync(cluster, "s1", ic, "s2", "Error");
+            await WaitHeartbeatsAsync(cluster, "s1", ic, "s2", HeartbeatState.Error);
             await WaitEventAsync(cluster, 230, "s1", $"no longer hears s2 on interconnect {ic}");
 
             // The other interconnect still carries the heartbeats: s2 stays on s1's side.
             var s1 = (await cluster.Admin.Servers.GetServerAsync(SystemCluster.Name, "s1")).Status!;
-            Assert.Equal("Normal", s1.Heartbeats![other].Peers["s2"]);
-            Assert.Equal("Caution", s1.Heartbeats[ic].State);
+            Assert.Equal(HeartbeatState.Normal, s1.Heartbeats![other].Peers["s2"]);
+            Assert.Equal(HeartbeatState.Caution, s1.Heartbeats[ic].State);
             Assert.Contains("s2", s1.Partition!.Hears);
 
             await s2.SetLinkAsync(link, up: true);
-            await WaitHeartbeatsAsync(cluster, "s1", ic, "s2", "Normal");
+            await WaitHeartbeatsAsync(cluster, "s1", ic, "s2", HeartbeatState.Normal);
             await WaitEventAsync(cluster, 231, "s1", $"hears s2 on interconnect {ic} again");
         }
 
@@ -144,7 +144,7 @@ public class PartitionTests(ITestOutputHelper output)
         Assert.Equal("s1", (await cluster.GroupAsync()).Status?.CurrentServer);
         Assert.Empty(cluster.RecordedFences());
         var status = (await cluster.Admin.Servers.GetServerAsync(SystemCluster.Name, "s1")).Status!;
-        Assert.Equal("Error", status.Heartbeats!["ic1"].State);
+        Assert.Equal(HeartbeatState.Error, status.Heartbeats!["ic1"].State);
         Assert.Empty(status.Partition!.Hears);
 
         await s1.SetLinkAsync(1, up: true);
@@ -272,13 +272,13 @@ public class PartitionTests(ITestOutputHelper output)
             foreach (var ic in new[] { "ic1", "ic2" })
             {
                 await SystemCluster.WaitForAsync(async () =>
-                        (await cluster.Admin.Servers.GetServerAsync(SystemCluster.Name, server)).Status?.Heartbeats?.GetValueOrDefault(ic)?.State == "Normal",
+                        (await cluster.Admin.Servers.GetServerAsync(SystemCluster.Name, server)).Status?.Heartbeats?.GetValueOrDefault(ic)?.State == HeartbeatState.Normal,
                     $"{server} to hear every peer on {ic}", Bound);
             }
         }
     }
 
-    private static Task WaitHeartbeatsAsync(SystemCluster cluster, string server, string interconnect, string peer, string state) =>
+    private static Task WaitHeartbeatsAsync(SystemCluster cluster, string server, string interconnect, string peer, HeartbeatState state) =>
         SystemCluster.WaitForAsync(async () =>
                 (await cluster.Admin.Servers.GetServerAsync(SystemCluster.Name, server)).Status?.Heartbeats?.GetValueOrDefault(interconnect)?.Peers.GetValueOrDefault(peer) == state,
             $"{server} to report {peer} {state} on {interconnect}", Bound);

@@ -1,3 +1,4 @@
+using Clp.Core.Model;
 using System.Globalization;
 using System.Text;
 using Xunit.Abstractions;
@@ -234,8 +235,8 @@ public class SoakTests(ITestOutputHelper output)
                 {
                     var lease = await cluster.Admin.Leases.GetLeaseAsync(SystemCluster.Name, server);
                     var status = (await cluster.Admin.Servers.GetServerAsync(SystemCluster.Name, server)).Status;
-                    return lease.Status?.Revoked != true && status?.Phase == "Online" && status.Incarnation == lease.Spec.Incarnation
-                           && status.Heartbeats?.Values.All(h => h.State == "Normal") == true && status.Heartbeats.Count == 2;
+                    return lease.Status?.Revoked != true && status?.Phase == ObjectState.Online && status.Incarnation == lease.Spec.Incarnation
+                           && status.Heartbeats?.Values.All(h => h.State == HeartbeatState.Normal) == true && status.Heartbeats.Count == 2;
                 },
                 $"{server} to be online under its lease and to hear every peer", Bound);
         }

@@ -500,7 +500,7 @@ public sealed partial class SystemCluster : IAsyncDisposable
     /// <summary>Waits until the server's agent reports Online with a fresh lease.</summary>
     public Task WaitOnlineAsync(string server) =>
         WaitForAsync(async () => (await Admin.Leases.GetLeaseAsync(Name, server)).Status?.Revoked != true
-                                 && (await Admin.Servers.GetServerAsync(Name, server)).Status?.Phase == "Online",
+                                 && (await Admin.Servers.GetServerAsync(Name, server)).Status?.Phase == ObjectState.Online,
             $"{server}'s agent to hold its lease again", TimeSpan.FromSeconds(60));
 
     public async Task<Group> GroupAsync(string name = "failover1") => await Admin.Groups.GetGroupAsync(Name, name);

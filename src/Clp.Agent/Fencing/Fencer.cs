@@ -48,7 +48,7 @@ public sealed partial class Fencer(
         foreach (var resource in DependencyOrder.StopOrder(resources))
         {
             var name = resource.Metadata.Name;
-            if (local.Resource(name) is not { } entry || !ResourceStates.MayBeActive(entry.State) || deadline.IsCancellationRequested)
+            if (local.Resource(name) is not { } entry || !ObjectStates.MayBeActive(entry.State) || deadline.IsCancellationRequested)
             {
                 continue;
             }
@@ -62,14 +62,14 @@ public sealed partial class Fencer(
             step.CancelAfter(TimeSpan.FromSeconds(resource.Spec.StopTimeoutSeconds));
             try
             {
-                local.SetResource(name, ResourceStates.OfflinePending, entry.Epoch, entry.Generation);
+                local.SetResource(name, ObjectState.OfflinePending, entry.Epoch, entry.Generation);
                 var context = new ResourceContext(cluster, server, group, name, resource.Spec.Type, resource.Spec.Parameters, GroupEvent.Stop, entry.Epoch);
                 await driver.DeactivateAsync(context, step.Token);
-                local.SetResource(name, ResourceStates.Offline, entry.Epoch, entry.Generation);
+                local.SetResource(name, ObjectState.Offline, entry.Epoch, entry.Generation);
             }
             catch (Exception e) when (e is DriverException or OperationCanceledException)
             {
-                local.SetResource(name, ResourceStates.OfflineFailure, entry.Epoch, entry.Generation, e.Message);
+                local.SetResource(name, ObjectState.OfflineFailure, entry.Epoch, entry.Generation, e.Message);
                 LogStopFailed(name, e.Message);
             }
         }

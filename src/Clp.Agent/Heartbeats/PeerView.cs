@@ -120,12 +120,12 @@ public sealed class PeerView(string self)
             {
                 var states = peers.Order(StringComparer.Ordinal).ToDictionary(
                     p => p,
-                    p => _receipts.TryGetValue((p.ToLowerInvariant(), interconnect.ToLowerInvariant()), out var r) && now - r.At <= timeout ? "Normal" : "Error");
-                var heard = states.Values.Count(s => s == "Normal");
+                    p => _receipts.TryGetValue((p.ToLowerInvariant(), interconnect.ToLowerInvariant()), out var r) && now - r.At <= timeout ? HeartbeatState.Normal : HeartbeatState.Error);
+                var heard = states.Values.Count(s => s == HeartbeatState.Normal);
                 var counters = _counters.GetValueOrDefault(interconnect) ?? new Counters();
                 result[interconnect] = new InterconnectHeartbeatStatus
                 {
-                    State = peers.Count == 0 || heard == peers.Count ? "Normal" : heard == 0 ? "Error" : "Caution",
+                    State = peers.Count == 0 || heard == peers.Count ? HeartbeatState.Normal : heard == 0 ? HeartbeatState.Error : HeartbeatState.Caution,
                     Peers = states,
                     Forged = counters.Forged,
                     Replayed = counters.Replayed,

@@ -32,7 +32,7 @@ public sealed partial class MonitorRunner(
     private MonitorRecoveryState _recovery = MonitorRecoveryState.Initial;
 
     /// <summary>Normal, Caution (failing within its retries), Error, Suspend or Unused (not probing here).</summary>
-    public string Status { get; private set; } = "Unused";
+    public ObjectState Status { get; private set; } = ObjectState.Unused;
 
     public string? LastMessage { get; private set; }
 
@@ -62,21 +62,21 @@ public sealed partial class MonitorRunner(
         var now = Instant.FromTimestamp(time.GetTimestamp(), time.TimestampFrequency);
         if (Suspended)
         {
-            Status = "Suspend";
+            Status = ObjectState.Suspend;
             return null;
         }
 
         if (ClusterSuspended())
         {
             // Monitoring restarts with the resume: failures seen before the suspend do not count after it.
-            Status = "Suspend";
+            Status = ObjectState.Suspend;
             _state = MonitorCheckState.Initial;
             return null;
         }
 
         if (!_check.ShouldProbe(now, _startedAt, targetActiveHere))
         {
-            Status = "Unused";
+            Status = ObjectState.Unused;
             _state = MonitorCheckState.Initial;
             return null;
         }
@@ -85,7 +85,7 @@ public sealed partial class MonitorRunner(
         if (ClusterSuspended())
         {
             // Suspended while the probe ran: its result leads to nothing (no recovery while suspended).
-            Status = "Suspend";
+            Status = ObjectState.Suspend;
             _state = MonitorCheckState.Initial;
             return null;
         }
@@ -95,9 +95,9 @@ public sealed partial class MonitorRunner(
         LastMessage = message;
         Status = observation.Verdict switch
         {
-            MonitorVerdict.Failing => "Caution",
-            MonitorVerdict.Error => "Error",
-            _ => "Normal",
+            MonitorVerdict.Failing => ObjectState.Caution,
+            MonitorVerdict.Error => ObjectState.Error,
+            _ => ObjectState.Normal,
         };
         if (observation.Verdict == MonitorVerdict.Recovered)
         {

@@ -39,11 +39,11 @@ public sealed partial class NodeRecoveryActions(
             try
             {
                 await driver.DeactivateAsync(context, cancellationToken);
-                local.SetResource(resource.Metadata.Name, ResourceStates.Offline, entry.Epoch, entry.Generation);
+                local.SetResource(resource.Metadata.Name, ObjectState.Offline, entry.Epoch, entry.Generation);
             }
             catch (DriverException e)
             {
-                local.SetResource(resource.Metadata.Name, ResourceStates.OfflineFailure, entry.Epoch, entry.Generation, e.Message);
+                local.SetResource(resource.Metadata.Name, ObjectState.OfflineFailure, entry.Epoch, entry.Generation, e.Message);
             }
         }
 
@@ -52,14 +52,14 @@ public sealed partial class NodeRecoveryActions(
     }
 
     public Task RequestFailoverAsync(RecoveryTarget target, string reason, CancellationToken cancellationToken) =>
-        Request(target, reason, GroupRequests.Failover);
+        Request(target, reason, GroupRequest.Failover);
 
-    private Task Request(RecoveryTarget target, string reason, string request)
+    private Task Request(RecoveryTarget target, string reason, GroupRequest request)
     {
         foreach (var group in GroupsOf(target))
         {
             var epoch = local.Group(group)?.Epoch ?? view().Groups.GetValueOrDefault(group)?.Status?.Epoch ?? 0;
-            local.SetGroup(group, ResourceStates.OnlineFailure, epoch, reason, request);
+            local.SetGroup(group, ObjectState.OnlineFailure, epoch, reason, request);
             LogRequest(group, request, reason);
         }
 
@@ -73,7 +73,7 @@ public sealed partial class NodeRecoveryActions(
         return action switch
         {
             FinalAction.None => Task.CompletedTask,
-            FinalAction.StopGroup => Request(target, reason, GroupRequests.Stop),
+            FinalAction.StopGroup => Request(target, reason, GroupRequest.Stop),
             FinalAction.StopClusterService => system.StopClusterServiceAsync(reason, cancellationToken),
             FinalAction.StopClusterServiceAndShutdown => system.ShutdownAsync(reason, cancellationToken),
             FinalAction.StopClusterServiceAndReboot => system.RebootAsync(reason, cancellationToken),
@@ -94,7 +94,7 @@ public sealed partial class NodeRecoveryActions(
     private partial void LogRestart(string target, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recovery: asking the controller for {Request} of group {Group} ({Reason})")]
-    private partial void LogRequest(string group, string request, string reason);
+    private partial void LogRequest(string group, GroupRequest request, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Recovery: final action {Action} ({Reason})")]
     private partial void LogFinalAction(string action, string reason);

@@ -21,8 +21,8 @@ public sealed partial class AgentEvents(IClpClient client, string cluster, strin
     public const int HeartbeatLost = 230;
     public const int HeartbeatBack = 231;
 
-    private readonly Dictionary<string, string> _groups = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, string> _monitors = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, ObjectState> _groups = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, ObjectState> _monitors = new(StringComparer.OrdinalIgnoreCase);
     private readonly object _gate = new();
     private string? _pendingFence;
 
@@ -48,7 +48,7 @@ public sealed partial class AgentEvents(IClpClient client, string cluster, strin
         {
             if (Changed(_groups, group, state.State) && Describe(state.State) is { } what)
             {
-                await WriteAsync(what.Id, what.Severity, $"group {group} is {state.State} on {server} (epoch {state.Epoch}){Suffix(state.LastError)}", "Group", group, cancellationToken);
+                await WriteAsync(what.Id, what.Severity, $"group {group} is {state.State.Word()} on {server} (epoch {state.Epoch}){Suffix(state.LastError)}", "Group", group, cancellationToken);
             }
         }
 
@@ -60,11 +60,11 @@ public sealed partial class AgentEvents(IClpClient client, string cluster, strin
                 continue;
             }
 
-            if (state.State == "Error")
+            if (state.State == ObjectState.Error)
             {
                 await WriteAsync(MonitorError, EventSeverity.Error, $"monitor {monitor} detected an error on {server}{Suffix(state.LastError)}", "Monitor", monitor, cancellationToken);
             }
-            else if (state.State == "Normal" && previous is "Error" or "Caution")
+            else if (state.State == ObjectState.Normal && previous is ObjectState.Error or ObjectState.Caution)
             {
                 await WriteAsync(MonitorNormal, EventSeverity.Info, $"monitor {monitor} is normal again on {server}", "Monitor", monitor, cancellationToken);
             }
@@ -91,15 +91,15 @@ public sealed partial class AgentEvents(IClpClient client, string cluster, strin
         }
     }
 
-    private static (int Id, EventSeverity Severity)? Describe(string state) => state switch
+    private static (int Id, EventSeverity Severity)? Describe(ObjectState state) => state switch
     {
-        "Online" => (GroupOnline, EventSeverity.Info),
-        "Offline" => (GroupOffline, EventSeverity.Info),
-        "Online Failure" or "Offline Failure" => (GroupFailure, EventSeverity.Error),
+        ObjectState.Online => (GroupOnline, EventSeverity.Info),
+        ObjectState.Offline => (GroupOffline, EventSeverity.Info),
+        ObjectState.OnlineFailure or ObjectState.OfflineFailure => (GroupFailure, EventSeverity.Error),
         _ => null,
     };
 
-    private static bool Changed(Dictionary<string, string> seen, string name, string state)
+    private static bool Changed(Dictionary<string, ObjectState> seen, string name, ObjectState state)
     {
         if (seen.TryGetValue(name, out var previous) && previous == state)
         {

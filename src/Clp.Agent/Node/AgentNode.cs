@@ -128,7 +128,7 @@ public sealed partial class AgentNode : IAsyncDisposable
 
     /// <summary>Whether the cluster is suspended, as this agent last saw it: its monitors and NP checks stop,
     /// its lease keeps renewing and its fence stays armed.</summary>
-    public bool ClusterSuspended => _view.Current.Cluster?.Status?.Phase == ClusterPhases.Suspended;
+    public bool ClusterSuspended => _view.Current.Cluster?.Status?.Phase == ClusterPhase.Suspended;
 
     public async Task StartAsync()
     {
@@ -289,14 +289,14 @@ public sealed partial class AgentNode : IAsyncDisposable
             // A failover this agent asked for (Online Failure at this epoch) waits for the controller: no
             // retries here meanwhile, so the request is not overwritten before the controller sees it.
             if (plan.AwaitingReissue
-                || (plan.PlacedHere && Local.Group(plan.Group) is { State: ResourceStates.OnlineFailure } requested && requested.Epoch == plan.Epoch))
+                || (plan.PlacedHere && Local.Group(plan.Group) is { State: ObjectState.OnlineFailure } requested && requested.Epoch == plan.Epoch))
             {
                 continue;
             }
 
             if (plan.Converged)
             {
-                Local.SetGroup(plan.Group, plan.PlacedHere ? ResourceStates.Online : ResourceStates.Offline, plan.Epoch);
+                Local.SetGroup(plan.Group, plan.PlacedHere ? ObjectState.Online : ObjectState.Offline, plan.Epoch);
                 continue;
             }
 
@@ -311,9 +311,9 @@ public sealed partial class AgentNode : IAsyncDisposable
                 // controller's failover threshold bounds it); a retry still pending stays "Online Pending".
                 var state = outcome.Kind switch
                 {
-                    PlanOutcomeKind.FailoverRequested or PlanOutcomeKind.FinalAction when plan.PlacedHere => ResourceStates.OnlineFailure,
-                    _ when plan.PlacedHere => ResourceStates.OnlinePending,
-                    _ => ResourceStates.OfflineFailure,
+                    PlanOutcomeKind.FailoverRequested or PlanOutcomeKind.FinalAction when plan.PlacedHere => ObjectState.OnlineFailure,
+                    _ when plan.PlacedHere => ObjectState.OnlinePending,
+                    _ => ObjectState.OfflineFailure,
                 };
                 Local.SetGroup(plan.Group, state, plan.Epoch, outcome.Error);
             }
@@ -375,7 +375,7 @@ public sealed partial class AgentNode : IAsyncDisposable
             await _scheduler!.ScheduleAsync(monitor.Metadata.Name, TimeSpan.FromSeconds(monitor.Spec.IntervalSeconds), async ct =>
             {
                 var before = runner.Status;
-                var active = target is null || Local.Resource(target)?.State == ResourceStates.Online;
+                var active = target is null || Local.Resource(target)?.State == ObjectState.Online;
                 await runner.RunOnceAsync(active, _view.Current.Cluster?.Spec.SuppressMonitorRecovery ?? false, ct);
                 if (runner.Status != before)
                 {
@@ -428,7 +428,7 @@ public sealed partial class AgentNode : IAsyncDisposable
             var context = new ResourceContext(_options.Cluster, _options.Server, resource.Spec.Group, resource.Metadata.Name, resource.Spec.Type, resource.Spec.Parameters, GroupEvent.Start, epoch);
             if ((await driver.ProbeAsync(context, cancellationToken)).Healthy)
             {
-                Local.SetResource(resource.Metadata.Name, ResourceStates.Online, epoch, resource.Metadata.Generation);
+                Local.SetResource(resource.Metadata.Name, ObjectState.Online, epoch, resource.Metadata.Generation);
                 LogAdopted(resource.Metadata.Name);
             }
         }
@@ -437,10 +437,10 @@ public sealed partial class AgentNode : IAsyncDisposable
     private async Task ReportAsync(long incarnation, CancellationToken cancellationToken)
     {
         var (resources, groups, operations) = Local.Snapshot();
-        var monitors = _monitors.ToDictionary(m => m.Key, m => new ObjectStateOnServer { State = m.Value.Runner.Status, LastError = m.Value.Runner.Status is "Normal" ? null : m.Value.Runner.LastMessage });
+        var monitors = _monitors.ToDictionary(m => m.Key, m => new ObjectStateOnServer { State = m.Value.Runner.Status, LastError = m.Value.Runner.Status is ObjectState.Normal ? null : m.Value.Runner.LastMessage });
         var status = new ServerStatus
         {
-            Phase = "Online",
+            Phase = ObjectState.Online,
             Incarnation = incarnation,
             Resources = resources,
             Groups = groups,

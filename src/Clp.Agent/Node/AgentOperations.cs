@@ -34,9 +34,9 @@ internal sealed class AgentOperations(string server, LocalState local, TimeProvi
         OperationVerb.ServerShutdown, OperationVerb.ServerReboot,
     };
 
-    public const string Running = "Running";
-    public const string Succeeded = "Succeeded";
-    public const string Failed = "Failed";
+    public const ObjectState Running = ObjectState.Running;
+    public const ObjectState Succeeded = ObjectState.Succeeded;
+    public const ObjectState Failed = ObjectState.Failed;
 
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
     private readonly Dictionary<string, (long Epoch, string Operation)> _held = new(StringComparer.OrdinalIgnoreCase);
@@ -134,11 +134,11 @@ internal sealed class AgentOperations(string server, LocalState local, TimeProvi
             {
                 case OperationVerb.ResourceStop when mine?.State == Running:
                     var stopped = local.Resource(spec.Target.Name)?.State;
-                    if (stopped is ResourceStates.Offline or null)
+                    if (stopped is ObjectState.Offline or null)
                     {
                         local.SetOperation(name, Succeeded, $"resource {spec.Target.Name} is stopped on {server}; it stays stopped until a resource start or a new placement of its group");
                     }
-                    else if (stopped == ResourceStates.OfflineFailure)
+                    else if (stopped == ObjectState.OfflineFailure)
                     {
                         local.SetOperation(name, Failed, $"resource {spec.Target.Name} failed to stop on {server}: {local.Resource(spec.Target.Name)?.LastError}");
                     }
@@ -146,11 +146,11 @@ internal sealed class AgentOperations(string server, LocalState local, TimeProvi
                     break;
                 case OperationVerb.ResourceStart when mine?.State == Running:
                     var started = local.Resource(spec.Target.Name);
-                    if (started?.State == ResourceStates.Online)
+                    if (started?.State == ObjectState.Online)
                     {
                         local.SetOperation(name, Succeeded, $"resource {spec.Target.Name} is running on {server}");
                     }
-                    else if (started?.State is ResourceStates.OnlineFailure)
+                    else if (started?.State is ObjectState.OnlineFailure)
                     {
                         local.SetOperation(name, Failed, $"resource {spec.Target.Name} failed to start on {server}: {started.LastError}");
                     }

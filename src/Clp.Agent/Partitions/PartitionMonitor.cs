@@ -209,7 +209,7 @@ public sealed partial class PartitionMonitor(
     }
 
     /// <summary>Whether the cluster is suspended, as this agent last saw it.</summary>
-    public bool Suspended => view().Cluster?.Status?.Phase == ClusterPhases.Suspended;
+    public bool Suspended => view().Cluster?.Status?.Phase == ClusterPhase.Suspended;
 
     private List<NpResolverSpec> Resolvers() => view().Cluster?.Spec.NpResolvers ?? [];
 

@@ -50,7 +50,7 @@ public sealed partial class GroupExecutor(
             }
         }
 
-        local.SetGroup(plan.Group, plan.PlacedHere ? ResourceStates.Online : ResourceStates.Offline, plan.Epoch);
+        local.SetGroup(plan.Group, plan.PlacedHere ? ObjectState.Online : ObjectState.Offline, plan.Epoch);
         return PlanOutcome.Converged;
     }
 
@@ -64,16 +64,16 @@ public sealed partial class GroupExecutor(
             return new PlanOutcome(PlanOutcomeKind.Deferred, name, "the lease is not fresh enough to start a step of this length");
         }
 
-        local.SetResource(name, ResourceStates.OnlinePending, plan.Epoch, resource.Metadata.Generation);
+        local.SetResource(name, ObjectState.OnlinePending, plan.Epoch, resource.Metadata.Generation);
         var error = await RunAsync(resource, plan, reason, timeout, activate: true, cancellationToken);
         if (error is null)
         {
-            local.SetResource(name, ResourceStates.Online, plan.Epoch, resource.Metadata.Generation);
+            local.SetResource(name, ObjectState.Online, plan.Epoch, resource.Metadata.Generation);
             _activation[name] = (_activation.GetValueOrDefault(name) ?? ActivationRecoveryState.Initial).OnSuccess();
             return null;
         }
 
-        local.SetResource(name, ResourceStates.OnlineFailure, plan.Epoch, resource.Metadata.Generation, error);
+        local.SetResource(name, ObjectState.OnlineFailure, plan.Epoch, resource.Metadata.Generation, error);
         var recovery = (_activation.GetValueOrDefault(name) ?? ActivationRecoveryState.Initial).OnFailure(resource.Spec.Activation, plan.Group);
         _activation[name] = recovery.Next;
         LogStepFailed("activate", name, error, recovery.Step.Kind.ToString());
@@ -90,16 +90,16 @@ public sealed partial class GroupExecutor(
     {
         var name = resource.Metadata.Name;
         var timeout = TimeSpan.FromSeconds(resource.Spec.StopTimeoutSeconds);
-        local.SetResource(name, ResourceStates.OfflinePending, plan.Epoch, resource.Metadata.Generation);
+        local.SetResource(name, ObjectState.OfflinePending, plan.Epoch, resource.Metadata.Generation);
         var error = await RunAsync(resource, plan, reason, timeout, activate: false, cancellationToken);
         if (error is null)
         {
-            local.SetResource(name, ResourceStates.Offline, plan.Epoch, resource.Metadata.Generation);
+            local.SetResource(name, ObjectState.Offline, plan.Epoch, resource.Metadata.Generation);
             _deactivation.Remove(name);
             return null;
         }
 
-        local.SetResource(name, ResourceStates.OfflineFailure, plan.Epoch, resource.Metadata.Generation, error);
+        local.SetResource(name, ObjectState.OfflineFailure, plan.Epoch, resource.Metadata.Generation, error);
         var recovery = (_deactivation.GetValueOrDefault(name) ?? DeactivationRecoveryState.Initial).OnFailure(resource.Spec.Deactivation);
         _deactivation[name] = recovery.Next;
         LogStepFailed("deactivate", name, error, recovery.Step.Kind.ToString());

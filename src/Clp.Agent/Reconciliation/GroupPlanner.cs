@@ -39,11 +39,11 @@ public static class GroupPlanner
             {
                 var held = Held(resources, heldOffline);
                 var start = DependencyOrder.StartOrder(resources).Where(r => !held.Contains(r.Metadata.Name)).ToList();
-                var activate = start.Where(r => local.Resource(r.Metadata.Name)?.State != ResourceStates.Online).ToList();
-                var restart = start.Where(r => local.Resource(r.Metadata.Name) is { State: ResourceStates.Online } entry
+                var activate = start.Where(r => local.Resource(r.Metadata.Name)?.State != ObjectState.Online).ToList();
+                var restart = start.Where(r => local.Resource(r.Metadata.Name) is { State: ObjectState.Online } entry
                                                && entry.Generation != r.Metadata.Generation).ToList();
                 var stopHeld = DependencyOrder.StopOrder(resources)
-                    .Where(r => held.Contains(r.Metadata.Name) && local.Resource(r.Metadata.Name) is { } entry && ResourceStates.MayBeActive(entry.State))
+                    .Where(r => held.Contains(r.Metadata.Name) && local.Resource(r.Metadata.Name) is { } entry && ObjectStates.MayBeActive(entry.State))
                     .ToList();
                 plans.Add(new GroupPlan(group.Metadata.Name, true, epoch, activate, stopHeld, restart));
             }
@@ -54,7 +54,7 @@ public static class GroupPlanner
             else
             {
                 var stop = DependencyOrder.StopOrder(resources)
-                    .Where(r => local.Resource(r.Metadata.Name) is { } entry && ResourceStates.MayBeActive(entry.State))
+                    .Where(r => local.Resource(r.Metadata.Name) is { } entry && ObjectStates.MayBeActive(entry.State))
                     .ToList();
                 plans.Add(new GroupPlan(group.Metadata.Name, false, epoch, [], stop, []));
             }

@@ -14,7 +14,7 @@ public sealed class LocalState(TimeProvider time)
     /// <summary>One resource's or group's state here.</summary>
     /// <param name="Generation">For resources: the spec generation it was activated with (a change restarts it).</param>
     /// <param name="Request">For a group in Online Failure: Failover or Stop (what the controller is asked).</param>
-    public sealed record Entry(string State, long Epoch, long Generation, string? LastError, DateTimeOffset Since, string? Request = null);
+    public sealed record Entry(ObjectState State, long Epoch, long Generation, string? LastError, DateTimeOffset Since, GroupRequest? Request = null);
 
     public Entry? Resource(string name)
     {
@@ -32,14 +32,14 @@ public sealed class LocalState(TimeProvider time)
         }
     }
 
-    public void SetResource(string name, string state, long epoch, long generation, string? error = null) =>
+    public void SetResource(string name, ObjectState state, long epoch, long generation, string? error = null) =>
         Set(_resources, name, state, epoch, generation, error);
 
-    public void SetGroup(string name, string state, long epoch, string? error = null, string? request = null) =>
+    public void SetGroup(string name, ObjectState state, long epoch, string? error = null, GroupRequest? request = null) =>
         Set(_groups, name, state, epoch, 0, error, request);
 
     /// <summary>Records the progress of an operation this agent carries out (Running, Succeeded, Failed).</summary>
-    public void SetOperation(string name, string phase, string message) => Set(_operations, name, phase, 0, 0, message);
+    public void SetOperation(string name, ObjectState phase, string message) => Set(_operations, name, phase, 0, 0, message);
 
     public Entry? Operation(string name)
     {
@@ -67,7 +67,7 @@ public sealed class LocalState(TimeProvider time)
     {
         lock (_gate)
         {
-            return [.. _resources.Where(r => ResourceStates.MayBeActive(r.Value.State)).Select(r => r.Key).Order(StringComparer.OrdinalIgnoreCase)];
+            return [.. _resources.Where(r => ObjectStates.MayBeActive(r.Value.State)).Select(r => r.Key).Order(StringComparer.OrdinalIgnoreCase)];
         }
     }
 
@@ -81,7 +81,7 @@ public sealed class LocalState(TimeProvider time)
         }
     }
 
-    private void Set(Dictionary<string, Entry> map, string name, string state, long epoch, long generation, string? error, string? request = null)
+    private void Set(Dictionary<string, Entry> map, string name, ObjectState state, long epoch, long generation, string? error, GroupRequest? request = null)
     {
         lock (_gate)
         {

@@ -8,9 +8,6 @@ namespace Clp.Controller.Reconciliation;
 /// the controller must pass), and the policy's vocabulary back into stored values.</summary>
 internal static class InputBuilder
 {
-    /// <summary>The agent's status word for a group it has released.</summary>
-    public const string Offline = "Offline";
-
     public static PlacementInput Build(
         ClusterObjects objects,
         ClusterPhase phase,
@@ -61,7 +58,7 @@ internal static class InputBuilder
         }
 
         var state = states.FirstOrDefault(s => string.Equals(s.Key, group, StringComparison.OrdinalIgnoreCase)).Value;
-        return state is not null && string.Equals(state.State, Offline, StringComparison.OrdinalIgnoreCase) && state.Epoch >= epoch;
+        return state is not null && state.State == ObjectState.Offline && state.Epoch >= epoch;
     }
 
     /// <summary>The placement on the group's current server was written before that server's current
@@ -110,21 +107,8 @@ internal static class InputBuilder
         return entries.Count == 0 ? null : entries;
     }
 
-    public static ClusterPhase PhaseOf(string? phase) => phase switch
-    {
-        ClusterPhases.Starting => ClusterPhase.Starting,
-        ClusterPhases.Running => ClusterPhase.Running,
-        ClusterPhases.Suspended => ClusterPhase.Suspended,
-        _ => ClusterPhase.Stopped,
-    };
-
-    public static string NameOf(ClusterPhase phase) => phase switch
-    {
-        ClusterPhase.Starting => ClusterPhases.Starting,
-        ClusterPhase.Running => ClusterPhases.Running,
-        ClusterPhase.Suspended => ClusterPhases.Suspended,
-        _ => ClusterPhases.Stopped,
-    };
+    /// <summary>A cluster the controller has not written a phase for yet is Stopped.</summary>
+    public static ClusterPhase PhaseOf(ClusterPhase? phase) => phase ?? ClusterPhase.Stopped;
 
     public static GroupDrain? ToStatus(Drain? drain) =>
         drain is null ? null : new GroupDrain { From = drain.From, Target = drain.Target, RequestId = drain.RequestId };

@@ -37,7 +37,7 @@ internal sealed partial class ReconcilePass
                 .Where(r => r.Report is not null)
                 .Select(r => (r.Server, Report: r.Report!))
                 .ToList();
-            if (reports.FirstOrDefault(r => r.Report.State == "Failed") is { Report: not null } failed)
+            if (reports.FirstOrDefault(r => r.Report.State == ObjectState.Failed) is { Report: not null } failed)
             {
                 Set(operation, OperationPhase.Failed, "AgentFailed", $"{failed.Server}: {failed.Report.LastError}");
                 continue;
@@ -50,11 +50,11 @@ internal sealed partial class ReconcilePass
                 continue;
             }
 
-            if (reports.FirstOrDefault(r => r.Report.State == "Succeeded") is { Report: not null } done)
+            if (reports.FirstOrDefault(r => r.Report.State == ObjectState.Succeeded) is { Report: not null } done)
             {
                 Set(operation, OperationPhase.Succeeded, "Done", done.Report.LastError ?? "done");
             }
-            else if (reports.FirstOrDefault(r => r.Report.State == "Running") is { Report: not null } running)
+            else if (reports.FirstOrDefault(r => r.Report.State == ObjectState.Running) is { Report: not null } running)
             {
                 Set(operation, OperationPhase.Running, "InProgress", $"{running.Server}: {running.Report.LastError}");
             }
@@ -86,7 +86,7 @@ internal sealed partial class ReconcilePass
             return;
         }
 
-        var answered = reports.Where(r => r.Report.State == "Succeeded").Select(r => r.Server).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var answered = reports.Where(r => r.Report.State == ObjectState.Succeeded).Select(r => r.Server).ToHashSet(StringComparer.OrdinalIgnoreCase);
         if (expected.All(answered.Contains))
         {
             Set(operation, OperationPhase.Succeeded, "Done", string.Join("; ", reports.Select(r => r.Report.LastError)));
@@ -142,7 +142,7 @@ internal sealed partial class ReconcilePass
         if (ClusterPowerVerbs.Contains(verb))
         {
             SupersedeRunning(operation, OperationVerb.ClusterStart, OperationVerb.ClusterStop, OperationVerb.ClusterShutdown, OperationVerb.ClusterReboot);
-            SetPhase(ClusterPhases.Stopped, $"operation {operation.Name}");
+            SetPhase(ClusterPhase.Stopped, $"operation {operation.Name}");
             _status.StartWhenBack = null;
             Set(operation, OperationPhase.Running, "Stopping", "every group is being released; then every server " + (verb == OperationVerb.ClusterReboot ? "reboots" : "shuts down"));
         }
@@ -160,7 +160,7 @@ internal sealed partial class ReconcilePass
         var reboot = spec.Verb is OperationVerb.ClusterReboot or OperationVerb.ServerReboot;
         if (ClusterPowerVerbs.Contains(spec.Verb))
         {
-            if (_status.Phase != ClusterPhases.Stopped)
+            if (_status.Phase != ClusterPhase.Stopped)
             {
                 Set(operation, OperationPhase.Failed, "Superseded", $"the cluster is {_status.Phase}");
                 return;
@@ -241,9 +241,9 @@ internal sealed partial class ReconcilePass
         if (map.Count == 0 && _status.StartWhenBack == true)
         {
             _status.StartWhenBack = null;
-            if (_status.Phase == ClusterPhases.Stopped)
+            if (_status.Phase == ClusterPhase.Stopped)
             {
-                SetPhase(ClusterPhases.Starting, "every server is back from the cluster reboot");
+                SetPhase(ClusterPhase.Starting, "every server is back from the cluster reboot");
                 _resetCounts = true;
             }
         }

@@ -19,7 +19,7 @@ internal sealed partial class ReconcilePass
     /// (rule 8; <see cref="DownJudge.Acknowledged"/>). The settle time uses the same T.</remarks>
     private void JudgeServers()
     {
-        var judging = _status.Phase != ClusterPhases.Suspended;
+        var judging = _status.Phase != ClusterPhase.Suspended;
         _countingFrom = Instant.Max(_countingFrom, _countingFloor(_now));
         foreach (var loaded in _objects.Servers)
         {

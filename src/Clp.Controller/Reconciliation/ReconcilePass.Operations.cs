@@ -40,25 +40,25 @@ internal sealed partial class ReconcilePass
                 case OperationVerb.ClusterStop:
                     SupersedeRunning(operation, OperationVerb.ClusterStart, OperationVerb.ClusterStop, OperationVerb.ClusterShutdown, OperationVerb.ClusterReboot);
                     _status.StartWhenBack = null;
-                    SetPhase(ClusterPhases.Stopped, $"operation {operation.Name}");
+                    SetPhase(ClusterPhase.Stopped, $"operation {operation.Name}");
                     Set(operation, OperationPhase.Running, "Stopping", "every group is being released");
                     break;
-                case OperationVerb.ClusterSuspend when _status.Phase == ClusterPhases.Running:
-                    SetPhase(ClusterPhases.Suspended, $"operation {operation.Name}");
+                case OperationVerb.ClusterSuspend when _status.Phase == ClusterPhase.Running:
+                    SetPhase(ClusterPhase.Suspended, $"operation {operation.Name}");
                     Set(operation, OperationPhase.Succeeded, "Suspended", "the cluster is suspended: nothing fails over; resources keep running and leases keep renewing");
                     break;
                 case OperationVerb.ClusterSuspend:
-                    Set(operation, _status.Phase == ClusterPhases.Suspended ? OperationPhase.Succeeded : OperationPhase.Failed,
-                        _status.Phase == ClusterPhases.Suspended ? "AlreadySuspended" : "ClusterNotRunning", $"the cluster is {_status.Phase}");
+                    Set(operation, _status.Phase == ClusterPhase.Suspended ? OperationPhase.Succeeded : OperationPhase.Failed,
+                        _status.Phase == ClusterPhase.Suspended ? "AlreadySuspended" : "ClusterNotRunning", $"the cluster is {_status.Phase}");
                     break;
-                case OperationVerb.ClusterResume when _status.Phase == ClusterPhases.Suspended:
-                    SetPhase(ClusterPhases.Running, $"operation {operation.Name}");
+                case OperationVerb.ClusterResume when _status.Phase == ClusterPhase.Suspended:
+                    SetPhase(ClusterPhase.Running, $"operation {operation.Name}");
                     _countingFrom = _now;
                     Set(operation, OperationPhase.Succeeded, "Resumed", "the cluster runs again; every lease got a fresh T + M");
                     break;
                 case OperationVerb.ClusterResume:
-                    Set(operation, _status.Phase == ClusterPhases.Running ? OperationPhase.Succeeded : OperationPhase.Failed,
-                        _status.Phase == ClusterPhases.Running ? "AlreadyRunning" : "ClusterNotSuspended", $"the cluster is {_status.Phase}");
+                    Set(operation, _status.Phase == ClusterPhase.Running ? OperationPhase.Succeeded : OperationPhase.Failed,
+                        _status.Phase == ClusterPhase.Running ? "AlreadyRunning" : "ClusterNotSuspended", $"the cluster is {_status.Phase}");
                     break;
                 case OperationVerb.ServerStop:
                     LeaveOrReturn(operation, leave: true);
@@ -91,17 +91,17 @@ internal sealed partial class ReconcilePass
     {
         switch (_status.Phase)
         {
-            case ClusterPhases.Stopped:
+            case ClusterPhase.Stopped:
                 SupersedeRunning(operation, OperationVerb.ClusterStart, OperationVerb.ClusterStop, OperationVerb.ClusterShutdown, OperationVerb.ClusterReboot);
                 _status.StartWhenBack = null;
-                SetPhase(ClusterPhases.Starting, $"operation {operation.Name}");
+                SetPhase(ClusterPhase.Starting, $"operation {operation.Name}");
                 _resetCounts = true;
                 Set(operation, OperationPhase.Running, "Starting", "the cluster starts once every server joined or the startup sync wait is over");
                 break;
-            case ClusterPhases.Starting:
+            case ClusterPhase.Starting:
                 Set(operation, OperationPhase.Running, "Starting", "the cluster starts once every server joined or the startup sync wait is over");
                 break;
-            case ClusterPhases.Running:
+            case ClusterPhase.Running:
                 Set(operation, OperationPhase.Succeeded, "AlreadyRunning", "the cluster is running");
                 break;
             default:
@@ -214,9 +214,9 @@ internal sealed partial class ReconcilePass
             }
 
             var report = _objects.FindServer(current)?.Status?.Groups?.GetValueOrDefault(group.Name);
-            if (report is { State: "Online Failure" } && report.Epoch == status.Epoch)
+            if (report is { State: ObjectState.OnlineFailure } && report.Epoch == status.Epoch)
             {
-                yield return report.Request == GroupRequests.Stop
+                yield return report.Request == GroupRequest.Stop
                     ? new PlacementRequest($"recovery-stop-{group.Name}-{status.Epoch}", PlacementRequestKind.Stop, group.Name, null)
                     : new PlacementRequest($"recovery-{group.Name}-{status.Epoch}", PlacementRequestKind.Failover, group.Name, null);
             }
@@ -279,13 +279,13 @@ internal sealed partial class ReconcilePass
                 case OperationVerb.GroupStart when status!.CurrentServer is { } server:
                     Set(operation, OperationPhase.Succeeded, status.Reason ?? PlacementReasons.ManualStart, $"group {group!.Name} placed on {server}");
                     break;
-                case OperationVerb.ClusterStart when _status.Phase == ClusterPhases.Running:
+                case OperationVerb.ClusterStart when _status.Phase == ClusterPhase.Running:
                     Set(operation, OperationPhase.Succeeded, PlacementReasons.Startup, "the cluster is running");
                     break;
-                case OperationVerb.ClusterStart when _status.Phase != ClusterPhases.Starting:
+                case OperationVerb.ClusterStart when _status.Phase != ClusterPhase.Starting:
                     Set(operation, OperationPhase.Failed, "Superseded", $"the cluster is {_status.Phase}");
                     break;
-                case OperationVerb.ClusterStop when _status.Phase != ClusterPhases.Stopped:
+                case OperationVerb.ClusterStop when _status.Phase != ClusterPhase.Stopped:
                     Set(operation, OperationPhase.Failed, "Superseded", $"the cluster is {_status.Phase}");
                     break;
                 case OperationVerb.ClusterStop when EveryGroupReleased:

@@ -84,9 +84,9 @@ internal sealed partial class ReconcilePass
         JudgeServers();
         var result = Decide();
         ApplyDecisions(result);
-        if (result.StartupComplete && _status.Phase == ClusterPhases.Starting && _objects.Servers.Count > 0)
+        if (result.StartupComplete && _status.Phase == ClusterPhase.Starting && _objects.Servers.Count > 0)
         {
-            SetPhase(ClusterPhases.Running, "the startup sync is over");
+            SetPhase(ClusterPhase.Running, "the startup sync is over");
         }
 
         MirrorAgentOperations();
@@ -105,7 +105,7 @@ internal sealed partial class ReconcilePass
             JudgedServers = _judged,
             Held = _held,
             RecheckAt = Min(Min(result.RecheckAt, _ratioEnd), _recheckAt),
-            StartedAt = _status.Phase == ClusterPhases.Starting ? _startedAt : null,
+            StartedAt = _status.Phase == ClusterPhase.Starting ? _startedAt : null,
             CountingFrom = _countingFrom,
             RatioEnd = _ratioEnd,
             RatioUntil = _ratioUntil,
@@ -119,10 +119,10 @@ internal sealed partial class ReconcilePass
     {
         if (_status.Phase is null)
         {
-            SetPhase(ClusterPhases.Starting, "a new cluster starts");
+            SetPhase(ClusterPhase.Starting, "a new cluster starts");
         }
 
-        if (_status.Phase == ClusterPhases.Starting)
+        if (_status.Phase == ClusterPhase.Starting)
         {
             // Without servers there is nothing to wait for yet: the sync wait counts from the first
             // reconcile that sees a server (a cluster is built object by object).
@@ -157,7 +157,7 @@ internal sealed partial class ReconcilePass
         }
     }
 
-    private void SetPhase(string phase, string why)
+    private void SetPhase(ClusterPhase phase, string why)
     {
         var was = _status.Phase;
         if (was == phase)
@@ -167,14 +167,14 @@ internal sealed partial class ReconcilePass
 
         _status.Phase = phase;
         _status.PhaseTime = _wall;
-        if (phase == ClusterPhases.Starting)
+        if (phase == ClusterPhase.Starting)
         {
             _startedAt = _now;
         }
 
         Plan.Event(ControllerEvents.ClusterPhaseChanged, EventSeverity.Info,
-            $"Cluster {ClusterName} is {phase} (was {was ?? "new"}): {why}", About(Kinds.Cluster, ClusterName));
-        LogPhase(ClusterName, was ?? "new", phase);
+            $"Cluster {ClusterName} is {phase} (was {was?.ToString() ?? "new"}): {why}", About(Kinds.Cluster, ClusterName));
+        LogPhase(ClusterName, was?.ToString() ?? "new", phase.ToString());
     }
 
     private static ObjectReference About(KindInfo kind, string name) => ControllerEvents.About(kind.Kind, name);

@@ -152,10 +152,10 @@ public enum NpResolverType
 
 public sealed class ClusterStatus : ObjectStatus
 {
-    /// <summary>Stopped, Starting, Running or Suspended (<see cref="ClusterPhases"/>), written by the
+    /// <summary>Stopped, Starting, Running or Suspended, written by the
     /// controller. A new cluster is Starting as soon as the controller sees it, then Running once its
     /// servers joined or the startup sync wait is over.</summary>
-    public string? Phase { get; set; }
+    public ClusterPhase? Phase { get; set; }
 
     /// <summary>When <see cref="Phase"/> last changed (the controller's wall clock; informational).</summary>
     public DateTimeOffset? PhaseTime { get; set; }
@@ -177,16 +177,24 @@ public sealed class ClusterStatus : ObjectStatus
     public TimeoutRatioStatus? TimeoutRatio { get; set; }
 }
 
-/// <summary>The values of <see cref="ClusterStatus.Phase"/>.</summary>
-public static class ClusterPhases
+/// <summary>The cluster's lifecycle as the controller sees it (<see cref="ClusterStatus.Phase"/>).</summary>
+public enum ClusterPhase
 {
-    public const string Stopped = "Stopped";
+    /// <summary>Stopped: every group is unplaced; only stop requests are answered.</summary>
+    Stopped,
 
-    public const string Starting = "Starting";
+    /// <summary>A cluster start is in progress: groups with automatic startup wait for the startup sync
+    /// (every server joined, or the sync wait elapsed), then start together; the decision that starts
+    /// them reports <c>PlacementResult.StartupComplete</c> so the caller moves to
+    /// <see cref="Running"/> in the same write.</summary>
+    Starting,
 
-    public const string Running = "Running";
+    /// <summary>Started: failover, failback, moves, and placement of groups that still want to run.</summary>
+    Running,
 
-    public const string Suspended = "Suspended";
+    /// <summary>Suspended (DESIGN rule 8): resources keep running and nothing fails over; only manual
+    /// stops change placements.</summary>
+    Suspended,
 }
 
 public sealed class TimeoutRatioStatus

@@ -80,7 +80,7 @@ public sealed class GroupStatus : ObjectStatus
     public string? Reason { get; set; }
 
     /// <summary>Online, Offline, Online Pending, ... as observed on the current server.</summary>
-    public string? Phase { get; set; }
+    public ObjectState? Phase { get; set; }
 
     /// <summary>The store resourceVersion last committed before the write that issued <see cref="Epoch"/>.
     /// An agent whose lease answer named epoch floor F acts under this placement only if

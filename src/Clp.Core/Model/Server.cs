@@ -47,8 +47,8 @@ public sealed class ServerInterconnectAddress
 /// <summary>Observed by the server's own agent (only it writes here, so agents never contend).</summary>
 public sealed class ServerStatus : ObjectStatus
 {
-    /// <summary>Online, Offline, Suspend, Unknown, ... (CLUSTERPRO status words).</summary>
-    public string? Phase { get; set; }
+    /// <summary>Online once the agent reports (CLUSTERPRO status words).</summary>
+    public ObjectState? Phase { get; set; }
 
     /// <summary>The incarnation of the agent that wrote this status.</summary>
     public long? Incarnation { get; set; }
@@ -88,10 +88,10 @@ public sealed class ServerStatus : ObjectStatus
 public sealed class InterconnectHeartbeatStatus
 {
     /// <summary>Normal (every peer heard within the heartbeat timeout), Caution (some) or Error (none).</summary>
-    public string State { get; set; } = "Unknown";
+    public HeartbeatState State { get; set; } = HeartbeatState.Unknown;
 
     /// <summary>Each peer's state on this interconnect: Normal (heard) or Error (not heard).</summary>
-    public Dictionary<string, string> Peers { get; set; } = [];
+    public Dictionary<string, HeartbeatState> Peers { get; set; } = [];
 
     /// <summary>Datagrams ignored because their MAC did not verify (forged or corrupt), since the agent started.</summary>
     public long Forged { get; set; }
@@ -160,9 +160,10 @@ public sealed class ServerCapabilities
 /// <summary>The state of one resource, monitor or group on one server.</summary>
 public sealed class ObjectStateOnServer
 {
-    /// <summary>Online, Offline, Online Pending, Offline Pending, Online Failure, Offline Failure,
-    /// Normal, Caution, Error, Suspend, Unused, Unknown.</summary>
-    public string State { get; set; } = "Unknown";
+    /// <summary>Online, Offline, Online Pending, Offline Pending, Online Failure, Offline Failure (resources,
+    /// groups); Normal, Caution, Error, Suspend, Unused (monitors); Running, Succeeded, Failed (operations);
+    /// Unknown.</summary>
+    public ObjectState State { get; set; } = ObjectState.Unknown;
 
     public string? LastError { get; set; }
 
@@ -173,15 +174,5 @@ public sealed class ObjectStateOnServer
     /// <summary>For a group in "Online Failure": what the agent asks the controller to do at this epoch,
     /// <c>Failover</c> (the default: a recovery failover) or <c>Stop</c> (a monitor's final action "stop
     /// the group").</summary>
-    public string? Request { get; set; }
-}
-
-/// <summary>The values of <see cref="ObjectStateOnServer.Request"/> for a group.</summary>
-public static class GroupRequests
-{
-    /// <summary>Fail the group over (activation failure past its retries, a monitor's failover step).</summary>
-    public const string Failover = "Failover";
-
-    /// <summary>Stop the group (a monitor's final action "stop group").</summary>
-    public const string Stop = "Stop";
+    public GroupRequest? Request { get; set; }
 }

@@ -1,3 +1,4 @@
+using Clp.Core.Model;
 using static Clp.Policy.Placement.PlacementReasons;
 
 namespace Clp.Policy.Placement;

@@ -1,3 +1,4 @@
+using Clp.Core.Model;
 namespace Clp.Policy.Placement;
 
 /// <summary>The controller's placement and failover brain: a pure function of (desired state, observed

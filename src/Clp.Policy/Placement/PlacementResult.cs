@@ -1,3 +1,4 @@
+using Clp.Core.Model;
 using Clp.Policy.Time;
 
 namespace Clp.Policy.Placement;

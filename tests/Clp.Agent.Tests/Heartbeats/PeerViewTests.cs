@@ -1,3 +1,4 @@
+using Clp.Core.Model;
 using Clp.Agent.Heartbeats;
 using Clp.Policy.Time;
 
@@ -67,8 +68,8 @@ public class PeerViewTests
         view.Accept("lan1", From("s3", 1), Zero);
         view.Accept("lan2", From("s2", 1, "lan2"), Zero);
         var status = view.Status(topology, Zero, T);
-        Assert.Equal(("Normal", "Caution"), (status["lan1"].State, status["lan2"].State));
-        Assert.Equal("Error", status["lan2"].Peers["s3"]);
+        Assert.Equal((HeartbeatState.Normal, HeartbeatState.Caution), (status["lan1"].State, status["lan2"].State));
+        Assert.Equal(HeartbeatState.Error, status["lan2"].Peers["s3"]);
         Assert.Empty(view.Changes(topology, Zero, T)); // first hearings are not changes
 
         // lan1 goes quiet for s3 only; later everything is lost on lan2 too.
@@ -77,7 +78,7 @@ public class PeerViewTests
         view.Accept("lan2", From("s2", 2, "lan2"), later - T - TimeSpan.FromTicks(1));
         Assert.Equal([("s2", "lan2", false), ("s3", "lan1", false)], view.Changes(topology, later, T).OrderBy(c => c.Peer).ToList());
         status = view.Status(topology, later, T);
-        Assert.Equal(("Caution", "Error"), (status["lan1"].State, status["lan2"].State));
+        Assert.Equal((HeartbeatState.Caution, HeartbeatState.Error), (status["lan1"].State, status["lan2"].State));
 
         view.Accept("lan1", From("s3", 3), later);
         Assert.Equal([("s3", "lan1", true)], view.Changes(topology, later, T));

@@ -303,7 +303,7 @@ public sealed class RelayAndDeferralTests : IAsyncDisposable
     {
         Metadata = cluster.Metadata,
         Spec = cluster.Spec,
-        Status = new ClusterStatus { Phase = ClusterPhases.Suspended },
+        Status = new ClusterStatus { Phase = ClusterPhase.Suspended },
     };
 
     public async ValueTask DisposeAsync()

@@ -112,7 +112,7 @@ public class MessageReceiveProbeTests
         Assert.Equal(MonitorVerdict.Error, await runner.RunOnceAsync(true, false, CancellationToken.None));
         Assert.Equal(["Failover g1"], actions.Calls);
         Assert.Equal(MonitorVerdict.Recovered, await runner.RunOnceAsync(true, false, CancellationToken.None));
-        Assert.Equal("Normal", runner.Status);
+        Assert.Equal(ObjectState.Normal, runner.Status);
     }
 
     private sealed class Actions : IRecoveryActions

@@ -38,7 +38,7 @@ public class MonitorRunnerTests
         _world.FailProbe("s1", "ipw1");
         _time.Advance(TimeSpan.FromSeconds(10) - TimeSpan.FromTicks(1));
         Assert.Null(await runner.RunOnceAsync(true, false, CancellationToken.None));
-        Assert.Equal("Unused", runner.Status);
+        Assert.Equal(ObjectState.Unused, runner.Status);
         _time.Advance(TimeSpan.FromTicks(1));
         Assert.Equal(MonitorVerdict.Error, await runner.RunOnceAsync(true, false, CancellationToken.None));
     }
@@ -69,7 +69,7 @@ public class MonitorRunnerTests
         // retry 1: every second failure is an error.
         Assert.Equal(6, verdicts.Count(v => v == MonitorVerdict.Error));
         Assert.Equal(["Restart", "Restart", "Failover", "Final:StopGroup"], _actions.Calls);
-        Assert.Equal("Error", runner.Status);
+        Assert.Equal(ObjectState.Error, runner.Status);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public class MonitorRunnerTests
         await runner.RunOnceAsync(true, false, CancellationToken.None);
         _world.HealProbe("s1", "ipw1");
         Assert.Equal(MonitorVerdict.Recovered, await runner.RunOnceAsync(true, false, CancellationToken.None));
-        Assert.Equal("Normal", runner.Status);
+        Assert.Equal(ObjectState.Normal, runner.Status);
         _world.FailProbe("s1", "ipw1");
         await runner.RunOnceAsync(true, false, CancellationToken.None);
         Assert.Equal(["Restart", "Restart"], _actions.Calls);
@@ -105,7 +105,7 @@ public class MonitorRunnerTests
         _world.FailProbe("s1", "ipw1");
         Assert.Equal(MonitorVerdict.Error, await runner.RunOnceAsync(true, recoverySuppressed: true, CancellationToken.None));
         Assert.Empty(_actions.Calls);
-        Assert.Equal("Error", runner.Status);
+        Assert.Equal(ObjectState.Error, runner.Status);
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public class MonitorRunnerTests
         runner.Suspended = true;
         _world.FailProbe("s1", "ipw1");
         Assert.Null(await runner.RunOnceAsync(true, false, CancellationToken.None));
-        Assert.Equal("Suspend", runner.Status);
+        Assert.Equal(ObjectState.Suspend, runner.Status);
         Assert.Equal(["Restart"], _actions.Calls);
     }
 
@@ -202,7 +202,7 @@ public class MonitorRunnerTests
             Assert.Null(await runner.RunOnceAsync(true, false, CancellationToken.None));
         }
 
-        Assert.Equal("Suspend", runner.Status);
+        Assert.Equal(ObjectState.Suspend, runner.Status);
         Assert.Equal(1, probe.Calls);
         Assert.Empty(_actions.Calls);
 
@@ -227,7 +227,7 @@ public class MonitorRunnerTests
         suspended = true;
         _time.Advance(TimeSpan.FromSeconds(2));
         Assert.Null(await run.WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.Equal("Suspend", runner.Status);
+        Assert.Equal(ObjectState.Suspend, runner.Status);
         Assert.Empty(_actions.Calls);
     }
 

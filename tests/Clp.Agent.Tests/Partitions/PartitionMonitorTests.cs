@@ -18,7 +18,7 @@ public sealed class PartitionMonitorTests : IAsyncDisposable
     private readonly FakeTimeProvider _time = new();
     private readonly LeaseKeeper _lease;
     private readonly HeartbeatService _heartbeats;
-    private ClusterView _view = View(ClusterPhases.Running);
+    private ClusterView _view = View(ClusterPhase.Running);
     private int _checks;
 
     public PartitionMonitorTests()
@@ -43,7 +43,7 @@ public sealed class PartitionMonitorTests : IAsyncDisposable
         monitor.RunDueChecks(CancellationToken.None);
         Assert.Equal(1, _checks);
 
-        _view = View(ClusterPhases.Suspended);
+        _view = View(ClusterPhase.Suspended);
         for (var i = 0; i < 3; i++)
         {
             _time.Advance(TimeSpan.FromSeconds(5));
@@ -55,12 +55,12 @@ public sealed class PartitionMonitorTests : IAsyncDisposable
         Assert.False(decision.Defer);
         Assert.Contains("suspended", decision.Reason, StringComparison.Ordinal);
 
-        _view = View(ClusterPhases.Running);
+        _view = View(ClusterPhase.Running);
         monitor.RunDueChecks(CancellationToken.None);
         Assert.Equal(2, _checks);
     }
 
-    private static ClusterView View(string phase) => new(
+    private static ClusterView View(ClusterPhase phase) => new(
         new Cluster
         {
             Metadata = new ObjectMeta { Name = "c1", Uid = "uid-1" },

@@ -21,11 +21,11 @@ public class GroupExecutorTests
         var executor = Executor();
         Assert.Equal(PlanOutcomeKind.Converged, (await executor.ExecuteAsync(Plan("s1"), GroupEvent.Start, CancellationToken.None)).Kind);
         Assert.Equal(["fip1", "disk1", "app1"], _f.World.History.Where(h => h.Active).Select(h => h.Resource));
-        Assert.Equal(ResourceStates.Online, _f.Local.Group("g1")!.State);
+        Assert.Equal(ObjectState.Online, _f.Local.Group("g1")!.State);
 
         Assert.Equal(PlanOutcomeKind.Converged, (await executor.ExecuteAsync(Plan("s2"), GroupEvent.Move, CancellationToken.None)).Kind);
         Assert.Equal(["app1", "disk1", "fip1"], _f.World.History.Where(h => !h.Active).Select(h => h.Resource));
-        Assert.Equal(ResourceStates.Offline, _f.Local.Group("g1")!.State);
+        Assert.Equal(ObjectState.Offline, _f.Local.Group("g1")!.State);
         Assert.Empty(_f.World.ActiveOn("fip1"));
     }
 
@@ -53,7 +53,7 @@ public class GroupExecutorTests
 
         // Each placement gets its retries again (the failover resets them); past the threshold, the final action.
         Assert.Equal([PlanOutcomeKind.Failed, PlanOutcomeKind.FailoverRequested, PlanOutcomeKind.Failed, PlanOutcomeKind.FinalAction], kinds);
-        Assert.Equal(ResourceStates.OnlineFailure, _f.Local.Resource("disk1")!.State);
+        Assert.Equal(ObjectState.OnlineFailure, _f.Local.Resource("disk1")!.State);
         Assert.Contains("simulated activation failure", _f.Local.Resource("disk1")!.LastError, StringComparison.Ordinal);
         Assert.DoesNotContain(_f.World.History, h => h.Resource == "app1");
     }
@@ -69,7 +69,7 @@ public class GroupExecutorTests
         var executor = new GroupExecutor("c1", "s1", slow, _f.Local, _ => true, _f.Time, NullLogger<GroupExecutor>.Instance);
         var run = executor.ExecuteAsync(Plan("s1"), GroupEvent.Start, CancellationToken.None);
         await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(ResourceStates.OnlinePending, _f.Local.Resource("fip1")?.State);
+        Assert.Equal(ObjectState.OnlinePending, _f.Local.Resource("fip1")?.State);
         _f.Time.Advance(TimeSpan.FromSeconds(10));
         var outcome = await run.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.NotEqual(PlanOutcomeKind.Converged, outcome.Kind);

@@ -1,3 +1,4 @@
+using Clp.Core.Model;
 using Clp.Agent.Reconciliation;
 
 namespace Clp.Agent.Tests.Reconciliation;
@@ -26,7 +27,7 @@ public class GroupPlannerTests
     {
         foreach (var name in new[] { "fip1", "disk1", "app1" })
         {
-            _f.Local.SetResource(name, ResourceStates.Online, 1, 1);
+            _f.Local.SetResource(name, ObjectState.Online, 1, 1);
         }
 
         var plan = PlanFor(Fixture.NewGroup(current, issuedAfter: issuedAfter, store: store));
@@ -40,7 +41,7 @@ public class GroupPlannerTests
     [InlineData(10, "below it")]
     public void PlacedHereBeforeTheJoin_KeepsWhatRuns_AndStartsNothing(long issuedAfter, string why)
     {
-        _f.Local.SetResource("fip1", ResourceStates.Online, 1, 1);
+        _f.Local.SetResource("fip1", ObjectState.Online, 1, 1);
         var plan = PlanFor(Fixture.NewGroup("s1", issuedAfter: issuedAfter));
         Assert.True(plan.AwaitingReissue, why);
         Assert.False(plan.PlacedHere);
@@ -51,8 +52,8 @@ public class GroupPlannerTests
     [Fact]
     public void AdoptedResources_AreNotStartedTwice_AndSpecChangesRestart()
     {
-        _f.Local.SetResource("fip1", ResourceStates.Online, 5, 1);
-        _f.Local.SetResource("disk1", ResourceStates.Online, 5, 1);
+        _f.Local.SetResource("fip1", ObjectState.Online, 5, 1);
+        _f.Local.SetResource("disk1", ObjectState.Online, 5, 1);
         _f.Resources.Single(r => r.Metadata.Name == "disk1").Metadata.Generation = 2;
         var plan = PlanFor(Fixture.NewGroup("s1"));
         Assert.Equal(["app1"], plan.Activate.Select(r => r.Metadata.Name));

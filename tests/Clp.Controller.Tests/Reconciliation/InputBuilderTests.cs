@@ -18,6 +18,10 @@ public sealed class InputBuilderTests
         { "status words compare case-insensitively", "offline", 5, 5, true },
     };
 
+    /// <summary>A status word as the agent writes it, read the way the store and the API read it.</summary>
+    private static ObjectState StoredWord(string word) =>
+        System.Text.Json.JsonSerializer.Deserialize<ObjectState>($"\"{word}\"", Clp.Core.Json.ClpJson.StoredOptions);
+
     [Theory]
     [MemberData(nameof(OfflineRows))]
     public void ReportsOffline_Rule(string rule, string state, long? reportedEpoch, long groupEpoch, bool expected)
@@ -25,7 +29,7 @@ public sealed class InputBuilderTests
         var server = new Server
         {
             Metadata = new ObjectMeta { Name = "s1" },
-            Status = new ServerStatus { Groups = new() { ["G1"] = new ObjectStateOnServer { State = state, Epoch = reportedEpoch } } },
+            Status = new ServerStatus { Groups = new() { ["G1"] = new ObjectStateOnServer { State = StoredWord(state), Epoch = reportedEpoch } } },
         };
         Assert.True(expected == InputBuilder.ReportsOffline(server, "g1", groupEpoch), rule);
     }
@@ -73,16 +77,9 @@ public sealed class InputBuilderTests
 
     [Theory]
     [InlineData(null, ClusterPhase.Stopped)]
-    [InlineData("Starting", ClusterPhase.Starting)]
-    [InlineData("Running", ClusterPhase.Running)]
-    [InlineData("Suspended", ClusterPhase.Suspended)]
-    [InlineData("Stopped", ClusterPhase.Stopped)]
-    public void PhaseOf_MapsStoredWords(string? stored, ClusterPhase expected)
-    {
-        Assert.Equal(expected, InputBuilder.PhaseOf(stored));
-        if (stored is not null)
-        {
-            Assert.Equal(stored, InputBuilder.NameOf(expected));
-        }
-    }
+    [InlineData(ClusterPhase.Starting, ClusterPhase.Starting)]
+    [InlineData(ClusterPhase.Running, ClusterPhase.Running)]
+    [InlineData(ClusterPhase.Suspended, ClusterPhase.Suspended)]
+    [InlineData(ClusterPhase.Stopped, ClusterPhase.Stopped)]
+    public void PhaseOf_ANewClusterIsStopped(ClusterPhase? stored, ClusterPhase expected) => Assert.Equal(expected, InputBuilder.PhaseOf(stored));
 }
