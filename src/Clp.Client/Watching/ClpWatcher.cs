@@ -78,14 +78,9 @@ public sealed partial class ClpWatcher
         var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            if (failures > 0)
+            if (failures > 0 && !await BackOffAsync(path, failures, last, cancellationToken))
             {
-                var delay = WatchBackoff.Delay(failures, _options.InitialBackoff, _options.MaxBackoff, Random.Shared.NextDouble());
-                LogBackoff(path, failures, delay, last);
-                if (!await DelayAsync(delay, cancellationToken))
-                {
-                    yield break;
-                }
+                yield break;
             }
 
             var relisted = false;
@@ -128,70 +123,19 @@ public sealed partial class ClpWatcher
                 }
             }
 
-            var delivered = 0;
-            using (response)
+            var progress = new StreamProgress(last);
+            await foreach (var change in ReadStreamAsync(path, response, progress, cancellationToken))
             {
-                await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-                using var idle = new CancellationTokenSource(_options.IdleTimeout, _time);
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
-                await using var items = SseParser.Create(stream, static (type, data) => ParseData(type, data)).EnumerateAsync(linked.Token).GetAsyncEnumerator(linked.Token);
-                outcome = Outcome.Ended;
-                while (true)
-                {
-                    SseItem<JsonElement> item;
-                    try
-                    {
-                        if (!await items.MoveNextAsync())
-                        {
-                            break;
-                        }
-
-                        item = items.Current;
-                    }
-                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                    {
-                        yield break;
-                    }
-                    catch (OperationCanceledException) when (idle.IsCancellationRequested)
-                    {
-                        LogIdle(path, _options.IdleTimeout, last);
-                        break;
-                    }
-                    catch (Exception e) when (e is IOException or HttpRequestException)
-                    {
-                        LogBroken(path, e.Message, last);
-                        break;
-                    }
-
-                    idle.CancelAfter(_options.IdleTimeout);
-                    if (item.EventType == "Error")
-                    {
-                        outcome = OnErrorEvent(path, item.Data, last);
-                        break;
-                    }
-
-                    if (!TryVersion(item, out var version))
-                    {
-                        throw new InvalidDataException($"watch {path}: a {item.EventType} event has no resourceVersion id");
-                    }
-
-                    if (version <= last)
-                    {
-                        // Already delivered (a replay): exactly once means never twice.
-                        continue;
-                    }
-
-                    last = version;
-                    delivered++;
-                    if (ChangeType(item.EventType) is { } type)
-                    {
-                        yield return WatchEvent.Change(type, version, ObjectOf(path, item));
-                    }
-
-                    // Any other event type with an id (a future progress marker) only moves the resume point.
-                }
+                yield return change;
             }
 
+            if (progress.Canceled)
+            {
+                yield break;
+            }
+
+            (last, outcome) = (progress.Last, progress.Outcome);
+            var delivered = progress.Delivered;
             if (outcome == Outcome.Gone)
             {
                 mustRelist = true;
@@ -202,6 +146,96 @@ public sealed partial class ClpWatcher
             // A stream that delivered something is healthy: resume at once. One that delivered nothing
             // counts as a failure, so a server that accepts and closes cannot make the watcher spin.
             failures = delivered > 0 ? 0 : failures + 1;
+        }
+    }
+
+    /// <summary>Waits the backoff after <paramref name="failures"/> failures in a row; false when cancelled meanwhile.</summary>
+    private Task<bool> BackOffAsync(string path, int failures, long last, CancellationToken cancellationToken)
+    {
+        var delay = WatchBackoff.Delay(failures, _options.InitialBackoff, _options.MaxBackoff, Random.Shared.NextDouble());
+        LogBackoff(path, failures, delay, last);
+        return DelayAsync(delay, cancellationToken);
+    }
+
+    /// <summary>How far one stream got: the resume point, what it delivered, how it ended.</summary>
+    private sealed class StreamProgress(long last)
+    {
+        public long Last { get; set; } = last;
+
+        public int Delivered { get; set; }
+
+        public Outcome Outcome { get; set; } = Outcome.Ended;
+
+        /// <summary>The watch was cancelled while reading: the watcher ends.</summary>
+        public bool Canceled { get; set; }
+    }
+
+    /// <summary>Reads one connected stream to its end, its idle timeout, an error event or a break: yields each new
+    /// change once (a replayed one, at or below the resume point, is skipped) and records how far it got.</summary>
+    private async IAsyncEnumerable<WatchEvent> ReadStreamAsync(string path, HttpResponseMessage response, StreamProgress progress, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using (response)
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            using var idle = new CancellationTokenSource(_options.IdleTimeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
+            await using var items = SseParser.Create(stream, static (type, data) => ParseData(type, data)).EnumerateAsync(linked.Token).GetAsyncEnumerator(linked.Token);
+            progress.Outcome = Outcome.Ended;
+            while (true)
+            {
+                SseItem<JsonElement> item;
+                try
+                {
+                    if (!await items.MoveNextAsync())
+                    {
+                        break;
+                    }
+
+                    item = items.Current;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    progress.Canceled = true;
+                    yield break;
+                }
+                catch (OperationCanceledException) when (idle.IsCancellationRequested)
+                {
+                    LogIdle(path, _options.IdleTimeout, progress.Last);
+                    break;
+                }
+                catch (Exception e) when (e is IOException or HttpRequestException)
+                {
+                    LogBroken(path, e.Message, progress.Last);
+                    break;
+                }
+
+                idle.CancelAfter(_options.IdleTimeout);
+                if (item.EventType == "Error")
+                {
+                    progress.Outcome = OnErrorEvent(path, item.Data, progress.Last);
+                    break;
+                }
+
+                if (!TryVersion(item, out var version))
+                {
+                    throw new InvalidDataException($"watch {path}: a {item.EventType} event has no resourceVersion id");
+                }
+
+                if (version <= progress.Last)
+                {
+                    // Already delivered (a replay): exactly once means never twice.
+                    continue;
+                }
+
+                progress.Last = version;
+                progress.Delivered++;
+                if (ChangeType(item.EventType) is { } type)
+                {
+                    yield return WatchEvent.Change(type, version, ObjectOf(path, item));
+                }
+
+                // Any other event type with an id (a future progress marker) only moves the resume point.
+            }
         }
     }
 }

@@ -64,19 +64,7 @@ public sealed partial class NodeLeaseService(IResourceStore store, LeaseRegistry
             var written = stored is null
                 ? await tx.CreateAsync(key, lease.ToJson())
                 : await tx.UpdateAsync(key, lease.ToJson(), stored.ResourceVersion, specChanged: true);
-            var about = ControllerEvents.About(Kinds.Server.Kind, serverObject.Metadata.Name);
-            if (current is null || current.Status?.Revoked == true)
-            {
-                await ControllerEvents.CreateAsync(tx, clusterKey, wallNow, ControllerEvents.ServerJoined, EventSeverity.Info,
-                    $"Server {serverObject.Metadata.Name} joined with agent incarnation {request.Incarnation} (T {request.TimeoutMs} ms)", about, serverObject.Metadata.Name);
-            }
-            else
-            {
-                await ControllerEvents.CreateAsync(tx, clusterKey, wallNow, ControllerEvents.LeaseTakenOver, EventSeverity.Info,
-                    $"Agent incarnation {request.Incarnation} of server {serverObject.Metadata.Name} took its lease over from incarnation {current.Spec.Incarnation} (no failover)",
-                    about, serverObject.Metadata.Name);
-            }
-
+            await WriteJoinEventAsync(tx, clusterKey, wallNow, serverObject.Metadata.Name, request, current);
             return new AcquireResult(new LeaseGrant
             {
                 Lease = written.As<Lease>(),
@@ -98,6 +86,24 @@ public sealed partial class NodeLeaseService(IResourceStore store, LeaseRegistry
         }
 
         return result;
+    }
+
+    /// <summary>The event of a join: a server joined (first join, or after its lease was revoked), or a new incarnation
+    /// of its agent took the lease over from the previous one (no failover).</summary>
+    private static async Task WriteJoinEventAsync(IStoreTransaction tx, string clusterKey, DateTimeOffset wallNow, string server, LeaseAcquireRequest request, Lease? current)
+    {
+        var about = ControllerEvents.About(Kinds.Server.Kind, server);
+        if (current is null || current.Status?.Revoked == true)
+        {
+            await ControllerEvents.CreateAsync(tx, clusterKey, wallNow, ControllerEvents.ServerJoined, EventSeverity.Info,
+                $"Server {server} joined with agent incarnation {request.Incarnation} (T {request.TimeoutMs} ms)", about, server);
+        }
+        else
+        {
+            await ControllerEvents.CreateAsync(tx, clusterKey, wallNow, ControllerEvents.LeaseTakenOver, EventSeverity.Info,
+                $"Agent incarnation {request.Incarnation} of server {server} took its lease over from incarnation {current.Spec.Incarnation} (no failover)",
+                about, server);
+        }
     }
 
     public async Task<RenewResult> RenewAsync(string cluster, string server, LeaseRenewRequest request, CancellationToken cancellationToken)
