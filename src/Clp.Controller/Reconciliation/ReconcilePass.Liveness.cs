@@ -40,87 +40,104 @@ internal sealed partial class ReconcilePass
         var settled = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var loaded in _objects.Servers)
         {
-            var server = loaded.Value;
-            var name = loaded.Name;
-            var priority = server.Spec.Priority;
-            if (!_objects.Leases.TryGetValue(name, out var lease))
+            if (Observe(loaded, judging, timeout, left, settled) is { } quiet)
             {
-                _servers[name] = new ServerState(name, priority, left.Contains(name) ? ServerLiveness.Left : ServerLiveness.Up, Joined: false);
-                continue;
+                silent.Add(quiet);
             }
-
-            var spec = lease.Value.Spec;
-            var view = _registry.Observe(_state.Key, name, spec.Incarnation, TimeSpan.FromMilliseconds(spec.TimeoutMs), lease.Value.Status?.Revoked == true);
-            if (lease.Value.Status?.Revoked == true)
-            {
-                _servers[name] = new ServerState(name, priority, ServerLiveness.Down, Joined: false);
-                continue;
-            }
-
-            if (view.Revoked)
-            {
-                // Revoked in memory by an earlier pass whose transaction did not commit.
-                RevokeLease(lease, server, view.LastReceived, _judge?.Limit(view.StatedTimeout), null);
-                _servers[name] = new ServerState(name, priority, ServerLiveness.Down, Joined: false);
-                continue;
-            }
-
-            if (_judge is not null && _judge.IsDown(_now, view.LastReceived, view.StatedTimeout))
-            {
-                silent.Add((lease, server, view));
-                continue;
-            }
-
-            if (judging)
-            {
-                _judged.Add(name);
-            }
-
-            var restricted = FailedRestriction(server);
-            // A voter: its vote token is valid now, and it has been live (an unbroken token chain, no gap
-            // longer than T) for the settle time.
-            if (restricted is null && view.LiveSince is { } since && view.VoteUntil is { } voteUntil && _now <= voteUntil)
-            {
-                var settledAt = Instant.Max(since, _countingFrom) + Settle(timeout);
-                if (_now >= settledAt)
-                {
-                    settled.Add(name);
-                }
-                else
-                {
-                    _settlesAt = Min(_settlesAt, settledAt);
-                }
-            }
-
-            _servers[name] = new ServerState(name, priority,
-                left.Contains(name) ? ServerLiveness.Left : restricted is null ? ServerLiveness.Up : ServerLiveness.Isolated, Joined: true);
         }
 
         foreach (var (lease, server, view) in silent)
         {
-            var name = lease.Name;
-            var hold = WhyNotDown(name, settled, timeout);
-
-            // TryRevoke refuses if a renewal arrived since the judgement: then it is not down.
-            if (hold is null && _registry.TryRevoke(_state.Key, name, lease.Value.Spec.Incarnation, view.LastReceived))
-            {
-                RevokeLease(lease, server, view.LastReceived, _judge?.Limit(view.StatedTimeout), _quorumReason);
-                _servers[name] = new ServerState(name, server.Spec.Priority, ServerLiveness.Down, Joined: false);
-                continue;
-            }
-
-            if (hold is null)
-            {
-                // A renewal arrived since the judgement: live after all.
-                _judged.Add(name);
-                _servers[name] = new ServerState(name, server.Spec.Priority, ServerLiveness.Up, Joined: true);
-                continue;
-            }
-
-            // Not on the down timer (its moment has passed): re-checked every interval instead.
-            _servers[name] = new ServerState(name, server.Spec.Priority, ServerLiveness.Isolated, Joined: true);
-            Hold(server, hold);
+            JudgeSilent(lease, server, view, settled, timeout);
         }
+    }
+
+    /// <summary>One server's liveness from its lease and the registry's view of it; a server silent past T + M (not
+    /// judged yet: that needs every live server's settle state first) is returned instead.</summary>
+    private (Loaded<Lease> Lease, Server Server, LeaseView View)? Observe(Loaded<Server> loaded, bool judging, TimeSpan timeout, HashSet<string> left, HashSet<string> settled)
+    {
+        var server = loaded.Value;
+        var name = loaded.Name;
+        var priority = server.Spec.Priority;
+        if (!_objects.Leases.TryGetValue(name, out var lease))
+        {
+            _servers[name] = new ServerState(name, priority, left.Contains(name) ? ServerLiveness.Left : ServerLiveness.Up, Joined: false);
+            return null;
+        }
+
+        var spec = lease.Value.Spec;
+        var view = _registry.Observe(_state.Key, name, spec.Incarnation, TimeSpan.FromMilliseconds(spec.TimeoutMs), lease.Value.Status?.Revoked == true);
+        if (lease.Value.Status?.Revoked == true)
+        {
+            _servers[name] = new ServerState(name, priority, ServerLiveness.Down, Joined: false);
+            return null;
+        }
+
+        if (view.Revoked)
+        {
+            // Revoked in memory by an earlier pass whose transaction did not commit.
+            RevokeLease(lease, server, view.LastReceived, _judge?.Limit(view.StatedTimeout), null);
+            _servers[name] = new ServerState(name, priority, ServerLiveness.Down, Joined: false);
+            return null;
+        }
+
+        if (_judge is not null && _judge.IsDown(_now, view.LastReceived, view.StatedTimeout))
+        {
+            return (lease, server, view);
+        }
+
+        if (judging)
+        {
+            _judged.Add(name);
+        }
+
+        var restricted = FailedRestriction(server);
+        // A voter: its vote token is valid now, and it has been live (an unbroken token chain, no gap
+        // longer than T) for the settle time.
+        if (restricted is null && view.LiveSince is { } since && view.VoteUntil is { } voteUntil && _now <= voteUntil)
+        {
+            var settledAt = Instant.Max(since, _countingFrom) + Settle(timeout);
+            if (_now >= settledAt)
+            {
+                settled.Add(name);
+            }
+            else
+            {
+                _settlesAt = Min(_settlesAt, settledAt);
+            }
+        }
+
+        _servers[name] = new ServerState(name, priority,
+            left.Contains(name) ? ServerLiveness.Left : restricted is null ? ServerLiveness.Up : ServerLiveness.Isolated, Joined: true);
+        return null;
+    }
+
+    /// <summary>A silent server is down, revoked now, unless the revocation finds a renewal that arrived since (then
+    /// it is live) or it may be running its groups under a deferred fence (then it is held).</summary>
+    private void JudgeSilent(Loaded<Lease> lease, Server server, LeaseView view, HashSet<string> settled, TimeSpan timeout)
+    {
+        var name = lease.Name;
+        var hold = WhyNotDown(name, settled, timeout);
+
+        // TryRevoke refuses if a renewal arrived since the judgement: then it is not down.
+        if (hold is null && _registry.TryRevoke(_state.Key, name, lease.Value.Spec.Incarnation, view.LastReceived))
+        {
+            RevokeLease(lease, server, view.LastReceived, _judge?.Limit(view.StatedTimeout), _quorumReason);
+            _servers[name] = new ServerState(name, server.Spec.Priority, ServerLiveness.Down, Joined: false);
+            return;
+        }
+
+        if (hold is null)
+        {
+            // A renewal arrived since the judgement: live after all.
+            _judged.Add(name);
+            _servers[name] = new ServerState(name, server.Spec.Priority, ServerLiveness.Up, Joined: true);
+            return;
+        }
+
+        // Not on the down timer (its moment has passed): re-checked every interval instead.
+        _servers[name] = new ServerState(name, server.Spec.Priority, ServerLiveness.Isolated, Joined: true);
+        Hold(server, hold);
     }
 
     private string? _quorumReason;
