@@ -105,7 +105,9 @@ public class SoakTests(ITestOutputHelper output)
         var started = new List<double>();
         foreach (var (from, to, _) in windows)
         {
-            var cause = faults.LastOrDefault(f => f.StartMs <= from);
+            // The window's first unanswered request was SENT at `from`; a fault that began before its answer was due
+            // (within the probe timeout) is what it met: a request in flight when the fault began fails with it.
+            var cause = faults.LastOrDefault(f => f.StartMs <= from + SplitBrainChecker.ProbeTimeout.TotalMilliseconds);
             var window = $"unserved window {from / 1000:F1}-{to / 1000:F1} s ({to - from:F0} ms long";
             if (cause is null || !cause.HitsTheActiveServer)
             {

@@ -26,6 +26,7 @@ public sealed class LeaseKeeper : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<LeaseKeeper> _logger;
     private readonly ITimer _fenceTimer;
+    private readonly ITimer _checkTimer;
     private readonly SemaphoreSlim _fencing = new(1, 1);
     private readonly object _gate = new();
     private LeaseState _state = LeaseState.Initial;
@@ -42,7 +43,8 @@ public sealed class LeaseKeeper : IAsyncDisposable
         _options = options;
         _time = time;
         _logger = logger;
-        _fenceTimer = time.CreateTimer(_ => _ = OnFenceTimerAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _fenceTimer = time.CreateTimer(_ => _ = ExecuteAsync(Transition(new FenceTimerFired(Now()))), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _checkTimer = time.CreateTimer(_ => _ = ExecuteAsync(Transition(new CheckTimerFired(Now()))), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Raised after each success that moved the deadline (join, renewal, relay, a shorter T) with its send
@@ -53,7 +55,8 @@ public sealed class LeaseKeeper : IAsyncDisposable
     public event Action<IReadOnlyList<RelayedRenewalResult>>? RelayResults;
 
     /// <summary>Raised each time the fence is deferred, with the instant until which the deferral holds unless it is
-    /// confirmed again (the next check, one interval later, plus one interval).</summary>
+    /// confirmed again (the next check, one interval later, plus one interval), and when a deferral is refused ahead of
+    /// the fence time, with the fence time: the clp-agent host moves its fence guard's deadline there.</summary>
     public event Action<Instant>? Deferred;
 
     /// <summary>Raised after each fence completed, with its record (the agent reports it and writes the event).</summary>
@@ -133,8 +136,6 @@ public sealed class LeaseKeeper : IAsyncDisposable
 
     internal void OnRelayResults(IReadOnlyList<RelayedRenewalResult> results) => RelayResults?.Invoke(results);
 
-    private Task OnFenceTimerAsync() => ExecuteAsync(Transition(new FenceTimerFired(Now())));
-
     /// <summary>Fences now, as the fence timer would, and returns once the fence (this one, or one already under way)
     /// has completed. The caller stops <see cref="RunAsync(CancellationToken)"/> first, or the keeper joins again after
     /// it. <paramref name="cause"/> is never <see cref="FenceCause.LeaseRanOut"/> in production (the timer owns that
@@ -160,11 +161,15 @@ public sealed class LeaseKeeper : IAsyncDisposable
                     case ArmFenceTimer arm:
                         _fenceTimer.Change(TimerDue.Until(arm.At, Now()), Timeout.InfiniteTimeSpan);
                         break;
+                    case ArmCheckTimer check:
+                        _checkTimer.Change(TimerDue.Until(check.At, Now()), Timeout.InfiniteTimeSpan);
+                        break;
                     case ArmFenceTimerAfter after:
                         _fenceTimer.Change(after.Delay, Timeout.InfiniteTimeSpan);
                         break;
                     case DisarmFenceTimer:
                         _fenceTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                        _checkTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                         break;
                     case StartFence:
                         _fenceDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -320,6 +325,7 @@ public sealed class LeaseKeeper : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _fenceTimer.DisposeAsync();
+        await _checkTimer.DisposeAsync();
         _fencing.Dispose();
     }
 }

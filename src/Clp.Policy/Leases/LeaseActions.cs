@@ -9,16 +9,22 @@ public abstract record LeaseAction;
 /// <summary>Set the one-shot fence timer to fire at <paramref name="At"/> (rounded up to the millisecond).</summary>
 public sealed record ArmFenceTimer(Instant At) : LeaseAction;
 
+/// <summary>Set the one-shot deferral-check timer to fire at <paramref name="At"/>: one interval before the fence time
+/// (<see cref="LeaseMachine.CheckAt"/>).</summary>
+public sealed record ArmCheckTimer(Instant At) : LeaseAction;
+
 /// <summary>Set the one-shot fence timer to fire <paramref name="Delay"/> from now (the deferral's next check).</summary>
 public sealed record ArmFenceTimerAfter(TimeSpan Delay) : LeaseAction;
 
+/// <summary>Stop the fence timer and the deferral-check timer (a fence began).</summary>
 public sealed record DisarmFenceTimer : LeaseAction;
 
 /// <summary>A success moved the deadline (a join, a renewal, a relay, a shorter T): tell the fence guard and the
 /// observers.</summary>
 public sealed record NotifyRenewed(Instant Sent) : LeaseAction;
 
-/// <summary>The fence is deferred until <paramref name="Until"/> unless confirmed again.</summary>
+/// <summary>The fence guard's deadline while the fence is deferred: <paramref name="Until"/> (the next check plus one
+/// interval), unless confirmed again; or the fence time itself, when a deferral is refused ahead of it.</summary>
 public sealed record NotifyDeferred(Instant Until) : LeaseAction;
 
 /// <summary>Ask the deferral check (it may take a while) and answer with <see cref="DeferralDecided"/>.</summary>

@@ -25,6 +25,9 @@ public sealed record RenewalRejected(Instant Now, long Incarnation, string Messa
 /// <summary>The one-shot fence timer fired (perhaps a fraction early, perhaps late).</summary>
 public sealed record FenceTimerFired(Instant Now) : LeaseEvent(Now);
 
+/// <summary>The one-shot deferral-check timer fired, one interval before the fence time (perhaps early or late).</summary>
+public sealed record CheckTimerFired(Instant Now) : LeaseEvent(Now);
+
 /// <summary>The deferral check asked for by <see cref="CheckDeferral"/> answered.</summary>
 /// <param name="FiredAt">When the timer fired that asked (the lease age of the decision counts from there).</param>
 /// <param name="Defer">Whether this side may keep its resources running without the API.</param>

@@ -29,6 +29,7 @@ public static class LeaseMachine
             RelayAcknowledged r => Success(state, r.Incarnation, r.Sent, r.Stated, r.LongestStopPath, r.Now),
             RenewalRejected r => StartFence(state, $"lease of incarnation {r.Incarnation} revoked: {r.Message}", FenceCause.Revoked, r.Incarnation),
             FenceTimerFired f => OnTimer(state, f),
+            CheckTimerFired c => OnCheckTimer(state, c),
             DeferralDecided d => OnDeferral(state, d),
             FenceRequested f => StartFence(state, f.Reason, f.Cause, f.Incarnation),
             FenceCompleted c => OnFenceCompleted(state, c),
@@ -109,6 +110,7 @@ public static class LeaseMachine
             actions.Add(new DeferralEndedNote(now - since));
         }
 
+        actions.Add(new ArmCheckTimer(CheckAt(timing, sent)));
         actions.Add(new ArmFenceTimer(timing.FenceAt(sent)));
         actions.Add(new NotifyRenewed(sent));
         return (state with { Phase = LeasePhase.Renewing, Timing = timing, LastSuccessfulSend = sent, DeferringSince = null }, actions);
@@ -136,11 +138,45 @@ public static class LeaseMachine
         {
             var shorter = LeaseTiming.Create(grant.Interval, t, r.LongestStopPath);
             s = s with { Timing = shorter };
+            actions.Add(new ArmCheckTimer(CheckAt(shorter, sent)));
             actions.Add(new ArmFenceTimer(shorter.FenceAt(sent)));
             actions.Add(new NotifyRenewed(sent));
         }
 
         return (s, actions);
+    }
+
+    /// <summary>When the deferral is first asked for a send: one interval before its fence time (the deferral lead).</summary>
+    /// <remarks>Why the lead: a deferral must reach the fence guard before the guard acts, at D + F/10 (D = send +
+    /// T − F). Asked only at D, the agent had F/10 for its timer's latency, the deferral check and the guard link; on a
+    /// loaded server (the soak, seed 973697105, an API restart that took 17 s under load) it missed that, and the guard
+    /// released a server whose side had every right to defer. Asked at D − I as well (renewals have failed for T − F − I
+    /// by then), a side that may defer extends the guard to D + I before D passes; one that may not is asked again at D
+    /// by the fence timer, and fences then. The guard is never extended past what a deferral started at D gives
+    /// (D + 2 I), and only while this side's deferral check passes, which the controller's hold already covers
+    /// (docs/partition-safety.md, section 4).</remarks>
+    public static Instant CheckAt(LeaseTiming timing, Instant sent) => timing.FenceAt(sent) - timing.Interval;
+
+    /// <summary>The lease age from which the deferral may be asked: T − F − I.</summary>
+    private static TimeSpan CheckAge(LeaseTiming timing) => timing.ActWindow - timing.Interval;
+
+    /// <summary>The deferral check ahead of the fence time: asked only while the lease still holds and no deferral runs
+    /// (once the fence time passed, or while deferring, the fence timer asks).</summary>
+    private static (LeaseState, IReadOnlyList<LeaseAction>) OnCheckTimer(LeaseState state, CheckTimerFired c)
+    {
+        if (state.Phase != LeasePhase.Renewing || state.Grant is not { } grant || state.LastSuccessfulSend is not { } last || state.Timing is not { } timing)
+        {
+            return (state, []);
+        }
+
+        var age = LeaseTiming.LeaseAge(c.Now, last);
+        if (age < CheckAge(timing))
+        {
+            // Not due (renewed since, or fired a fraction early): arm again for the newest send.
+            return (state, [new ArmCheckTimer(CheckAt(timing, last))]);
+        }
+
+        return age < timing.ActWindow ? (state, [new CheckDeferral(grant.Incarnation, c.Now)]) : (state, []);
     }
 
     /// <summary>The fence timer acts only for the current incarnation, only on its own lease age: before its first
@@ -172,7 +208,7 @@ public static class LeaseMachine
         var age = LeaseTiming.LeaseAge(d.FiredAt, last);
         if (d.Defer)
         {
-            if (age < timing.ActWindow)
+            if (age < CheckAge(timing))
             {
                 return (state, []);
             }
@@ -187,13 +223,23 @@ public static class LeaseMachine
             return (state with { Phase = LeasePhase.Deferring, DeferringSince = state.DeferringSince ?? d.FiredAt }, deferring);
         }
 
-        if (LeaseTiming.LeaseAge(d.Now, last) < timing.ActWindow)
+        var ageNow = LeaseTiming.LeaseAge(d.Now, last);
+        if (ageNow < CheckAge(timing))
         {
-            // A renewal succeeded while the deferral check ran: the lease is fresh again (its timer is armed).
+            // A renewal succeeded while the deferral check ran: the lease is fresh again (its timers are armed).
             return (state, []);
         }
 
         List<LeaseAction> notes = state.DeferringSince is null ? [] : [new DeferralRefusedNote(d.Reason ?? "no deferral configured")];
+        if (ageNow < timing.ActWindow)
+        {
+            // Asked ahead of the fence time and refused: the lease holds until then, where the fence timer asks again.
+            // A deferral this refusal ends gives the fence timer and the guard the fence time back.
+            var fenceAt = timing.FenceAt(last);
+            return state.DeferringSince is null
+                ? (state, [])
+                : (state with { Phase = LeasePhase.Renewing, DeferringSince = null }, [.. notes, new ArmFenceTimer(fenceAt), new NotifyDeferred(fenceAt)]);
+        }
         var (fencing, actions) = StartFence(
             state with { DeferringSince = null },
             $"no successful renewal for {age.TotalMilliseconds:F0} ms (fence at T - F){(d.Reason is null ? "" : "; " + d.Reason)}",

@@ -70,6 +70,31 @@ public sealed class LeaseKeeperTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ASideThatMayDefer_IsDeferredOneIntervalBeforeTheFenceTime_SoTheGuardLearnsItInTime()
+    {
+        // Soak, seed 973697105, under load: asked only at the fence time, the deferral reached the fence guard after the
+        // guard's own act time (D + F/10) and the guard released a server whose side could defer.
+        var deferred = Channel.CreateUnbounded<(TimeSpan At, TimeSpan Until)>();
+        _keeper.Deferred += until => deferred.Writer.TryWrite((Elapsed, until.SinceOrigin - _fence.Origin));
+        _options.Deferral = () => new DeferralDecision(true, "this side survives");
+        await StartAndJoinAsync();
+        await AdvanceAndRenewAsync(); // sent at 1 s: fence at 5 s, asked ahead at 4 s
+        _endpoint.RenewFails = true;
+        _time.Advance(TimeSpan.FromSeconds(3) - Tick);
+        Assert.False(deferred.Reader.TryRead(out _), "deferred before the fence time minus one interval");
+
+        _time.Advance(Tick);
+        var first = await deferred.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        Assert.Equal((TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(6)), first);
+        Assert.NotNull(_keeper.DeferringSince);
+
+        // Confirmed every interval after; never fenced while it may defer.
+        _time.Advance(I);
+        Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(7)), await deferred.Reader.ReadAsync().AsTask().WaitAsync(Bound));
+        Assert.Empty(_fence.Calls);
+    }
+
+    [Fact]
     public async Task Fence_IsRecordedWithTheLeaseAgeAtCompletion_AndNoRejoinBeforeItCompleted()
     {
         FenceRecord? raised = null;

@@ -5,8 +5,8 @@ using Clp.Policy.Time;
 namespace Clp.Policy.Tests.Leases;
 
 /// <summary>The lease keeper's transitions, every phase × every event, with I = 1 s and T = 5 s (F = 1 s, so the fence
-/// is at send + 4 s and a grant is usable for 3 s after its acquire was sent). Each phase is reached the way the keeper
-/// reaches it; the last successful send L is at 10 s.</summary>
+/// is at send + 4 s, the deferral is asked ahead at send + 3 s, and a grant is usable for 3 s after its acquire was
+/// sent). Each phase is reached the way the keeper reaches it; the last successful send L is at 10 s.</summary>
 public class LeaseMachineTests
 {
     private static readonly TimeSpan I = TimeSpan.FromSeconds(1);
@@ -64,6 +64,11 @@ public class LeaseMachineTests
         "timer-early" => new FenceTimerFired(L + TimeSpan.FromSeconds(4) - Tick),
         "timer" => new FenceTimerFired(L + TimeSpan.FromSeconds(4)),
         "timer-late" => new FenceTimerFired(L + TimeSpan.FromSeconds(6)),
+        "check-early" => new CheckTimerFired(L + TimeSpan.FromSeconds(3) - Tick),
+        "check" => new CheckTimerFired(L + TimeSpan.FromSeconds(3)),
+        "check-late" => new CheckTimerFired(L + TimeSpan.FromSeconds(4)),
+        "defer-early" => new DeferralDecided(L + TimeSpan.FromSeconds(3.1), 7, L + TimeSpan.FromSeconds(3), true, "this side survives"),
+        "no-defer-early" => new DeferralDecided(L + TimeSpan.FromSeconds(3.1), 7, L + TimeSpan.FromSeconds(3), false, "no side survives"),
         "defer" => new DeferralDecided(L + TimeSpan.FromSeconds(4.2), 7, L + TimeSpan.FromSeconds(4), true, "this side survives"),
         "no-defer" => new DeferralDecided(L + TimeSpan.FromSeconds(4.2), 7, L + TimeSpan.FromSeconds(4), false, "no side survives"),
         "defer-other" => new DeferralDecided(L + TimeSpan.FromSeconds(4.2), 6, L + TimeSpan.FromSeconds(4), false, "no side survives"),
@@ -74,7 +79,7 @@ public class LeaseMachineTests
     };
 
     private const string Fence = "DisarmFenceTimer StopRenewals StartFence";
-    private const string Success = "ArmFenceTimer NotifyRenewed";
+    private const string Success = "ArmCheckTimer ArmFenceTimer NotifyRenewed";
 
     /// <summary>Every phase × every event: the phase after, and the actions in order (type names).</summary>
     public static TheoryData<LeasePhase, string, LeasePhase, string> Rows() => new()
@@ -93,6 +98,11 @@ public class LeaseMachineTests
         { LeasePhase.Joining, "timer-early", LeasePhase.Joining, "" },
         { LeasePhase.Joining, "timer", LeasePhase.Joining, "" },
         { LeasePhase.Joining, "timer-late", LeasePhase.Joining, "" },
+        { LeasePhase.Joining, "check-early", LeasePhase.Joining, "" },
+        { LeasePhase.Joining, "check", LeasePhase.Joining, "" },
+        { LeasePhase.Joining, "check-late", LeasePhase.Joining, "" },
+        { LeasePhase.Joining, "defer-early", LeasePhase.Joining, "" },
+        { LeasePhase.Joining, "no-defer-early", LeasePhase.Joining, "" },
         { LeasePhase.Joining, "defer", LeasePhase.Joining, "" },
         { LeasePhase.Joining, "no-defer", LeasePhase.Joining, "" },
         { LeasePhase.Joining, "defer-other", LeasePhase.Joining, "" },
@@ -114,6 +124,11 @@ public class LeaseMachineTests
         { LeasePhase.Renewing, "timer-early", LeasePhase.Renewing, "ArmFenceTimer" },
         { LeasePhase.Renewing, "timer", LeasePhase.Renewing, "CheckDeferral" },
         { LeasePhase.Renewing, "timer-late", LeasePhase.Renewing, "CheckDeferral" },
+        { LeasePhase.Renewing, "check-early", LeasePhase.Renewing, "ArmCheckTimer" },
+        { LeasePhase.Renewing, "check", LeasePhase.Renewing, "CheckDeferral" },
+        { LeasePhase.Renewing, "check-late", LeasePhase.Renewing, "" },
+        { LeasePhase.Renewing, "defer-early", LeasePhase.Deferring, "ArmFenceTimerAfter DeferringNote NotifyDeferred" },
+        { LeasePhase.Renewing, "no-defer-early", LeasePhase.Renewing, "" },
         { LeasePhase.Renewing, "defer", LeasePhase.Deferring, "ArmFenceTimerAfter DeferringNote NotifyDeferred" },
         { LeasePhase.Renewing, "no-defer", LeasePhase.Fencing, Fence },
         { LeasePhase.Renewing, "defer-other", LeasePhase.Renewing, "" },
@@ -135,6 +150,11 @@ public class LeaseMachineTests
         { LeasePhase.Deferring, "timer-early", LeasePhase.Deferring, "ArmFenceTimer" },
         { LeasePhase.Deferring, "timer", LeasePhase.Deferring, "CheckDeferral" },
         { LeasePhase.Deferring, "timer-late", LeasePhase.Deferring, "CheckDeferral" },
+        { LeasePhase.Deferring, "check-early", LeasePhase.Deferring, "" },
+        { LeasePhase.Deferring, "check", LeasePhase.Deferring, "" },
+        { LeasePhase.Deferring, "check-late", LeasePhase.Deferring, "" },
+        { LeasePhase.Deferring, "defer-early", LeasePhase.Deferring, "ArmFenceTimerAfter NotifyDeferred" },
+        { LeasePhase.Deferring, "no-defer-early", LeasePhase.Renewing, "DeferralRefusedNote ArmFenceTimer NotifyDeferred" },
         { LeasePhase.Deferring, "defer", LeasePhase.Deferring, "ArmFenceTimerAfter NotifyDeferred" },
         { LeasePhase.Deferring, "no-defer", LeasePhase.Fencing, $"DeferralRefusedNote {Fence}" },
         { LeasePhase.Deferring, "defer-other", LeasePhase.Deferring, "" },
@@ -156,6 +176,11 @@ public class LeaseMachineTests
         { LeasePhase.Fencing, "timer-early", LeasePhase.Fencing, "" },
         { LeasePhase.Fencing, "timer", LeasePhase.Fencing, "" },
         { LeasePhase.Fencing, "timer-late", LeasePhase.Fencing, "" },
+        { LeasePhase.Fencing, "check-early", LeasePhase.Fencing, "" },
+        { LeasePhase.Fencing, "check", LeasePhase.Fencing, "" },
+        { LeasePhase.Fencing, "check-late", LeasePhase.Fencing, "" },
+        { LeasePhase.Fencing, "defer-early", LeasePhase.Fencing, "" },
+        { LeasePhase.Fencing, "no-defer-early", LeasePhase.Fencing, "" },
         { LeasePhase.Fencing, "defer", LeasePhase.Fencing, "" },
         { LeasePhase.Fencing, "no-defer", LeasePhase.Fencing, "" },
         { LeasePhase.Fencing, "defer-other", LeasePhase.Fencing, "" },
@@ -178,6 +203,11 @@ public class LeaseMachineTests
         { LeasePhase.Rejoining, "timer-early", LeasePhase.Rejoining, "" },
         { LeasePhase.Rejoining, "timer", LeasePhase.Rejoining, "" },
         { LeasePhase.Rejoining, "timer-late", LeasePhase.Rejoining, "" },
+        { LeasePhase.Rejoining, "check-early", LeasePhase.Rejoining, "" },
+        { LeasePhase.Rejoining, "check", LeasePhase.Rejoining, "" },
+        { LeasePhase.Rejoining, "check-late", LeasePhase.Rejoining, "" },
+        { LeasePhase.Rejoining, "defer-early", LeasePhase.Rejoining, "" },
+        { LeasePhase.Rejoining, "no-defer-early", LeasePhase.Rejoining, "" },
         { LeasePhase.Rejoining, "defer", LeasePhase.Rejoining, "" },
         { LeasePhase.Rejoining, "no-defer", LeasePhase.Rejoining, "" },
         { LeasePhase.Rejoining, "defer-other", LeasePhase.Rejoining, "" },
@@ -199,6 +229,11 @@ public class LeaseMachineTests
         { LeasePhase.HeldDown, "timer-early", LeasePhase.HeldDown, "" },
         { LeasePhase.HeldDown, "timer", LeasePhase.HeldDown, "" },
         { LeasePhase.HeldDown, "timer-late", LeasePhase.HeldDown, "" },
+        { LeasePhase.HeldDown, "check-early", LeasePhase.HeldDown, "" },
+        { LeasePhase.HeldDown, "check", LeasePhase.HeldDown, "" },
+        { LeasePhase.HeldDown, "check-late", LeasePhase.HeldDown, "" },
+        { LeasePhase.HeldDown, "defer-early", LeasePhase.HeldDown, "" },
+        { LeasePhase.HeldDown, "no-defer-early", LeasePhase.HeldDown, "" },
         { LeasePhase.HeldDown, "defer", LeasePhase.HeldDown, "" },
         { LeasePhase.HeldDown, "no-defer", LeasePhase.HeldDown, "" },
         { LeasePhase.HeldDown, "defer-other", LeasePhase.HeldDown, "" },
@@ -225,7 +260,7 @@ public class LeaseMachineTests
     {
         var rows = Rows().Select(r => ((LeasePhase)r[0], (string)r[1])).ToList();
         Assert.Equal(rows.Count, rows.Distinct().Count());
-        Assert.Equal(Enum.GetValues<LeasePhase>().Length * 19, rows.Count);
+        Assert.Equal(Enum.GetValues<LeasePhase>().Length * 24, rows.Count);
     }
 
     [Fact]
@@ -233,18 +268,56 @@ public class LeaseMachineTests
     {
         // The acquire was sent at 0 and answered 2.9 s later (usable: within T − F − I = 3 s).
         var (joined, armed) = LeaseMachine.Next(LeaseState.Initial, new GrantAnswered(At(2.9), Grant(1), At(0), TimeSpan.Zero));
-        Assert.Equal(At(4), Assert.IsType<ArmFenceTimer>(armed[0]).At);
+        Assert.Equal(At(3), Assert.IsType<ArmCheckTimer>(armed[0]).At);
+        Assert.Equal(At(4), Assert.IsType<ArmFenceTimer>(armed[1]).At);
 
-        var (_, early) = LeaseMachine.Next(joined, new FenceTimerFired(At(4) - Tick));
+        // Asked ahead (no deferral here): the lease still holds until its fence time.
+        var (_, check) = LeaseMachine.Next(joined, new CheckTimerFired(At(3)));
+        Assert.Equal(At(3), Assert.IsType<CheckDeferral>(Assert.Single(check)).FiredAt);
+        var (waiting, none) = LeaseMachine.Next(joined, new DeferralDecided(At(3.1), 1, At(3), false, null));
+        Assert.Empty(none);
+
+        var (_, early) = LeaseMachine.Next(waiting, new FenceTimerFired(At(4) - Tick));
         Assert.Equal(At(4), Assert.IsType<ArmFenceTimer>(Assert.Single(early)).At);
-        var (_, check) = LeaseMachine.Next(joined, new FenceTimerFired(At(4)));
-        Assert.Equal(At(4), Assert.IsType<CheckDeferral>(Assert.Single(check)).FiredAt);
-        var (fencing, fence) = LeaseMachine.Next(joined, new DeferralDecided(At(4.1), 1, At(4), false, null));
+        var (_, again) = LeaseMachine.Next(waiting, new FenceTimerFired(At(4)));
+        Assert.Equal(At(4), Assert.IsType<CheckDeferral>(Assert.Single(again)).FiredAt);
+        var (fencing, fence) = LeaseMachine.Next(waiting, new DeferralDecided(At(4.1), 1, At(4), false, null));
 
         var order = Assert.IsType<StartFence>(fence[^1]).Order;
         Assert.Equal(("no successful renewal for 4000 ms (fence at T - F)", FenceCause.LeaseRanOut, 1L), (order.Reason, order.Cause, order.Incarnation));
         Assert.Equal((TimeSpan.FromSeconds(1), At(0)), (order.Budget, order.LastSuccessfulSend!.Value));
         Assert.Null(fencing.Deadline);
+    }
+
+    [Fact]
+    public void ASideThatMayDefer_ExtendsTheGuardBeforeTheFenceTimePasses()
+    {
+        // Soak, seed 973697105, under load: the agent decided to defer 130 ms past D, and the guard had acted at
+        // D + F/10. Asked at D − I, the deferral reaches the guard a whole interval before D.
+        var renewing = Renewing();
+
+        var (_, check) = LeaseMachine.Next(renewing, new CheckTimerFired(At(13)));
+        Assert.IsType<CheckDeferral>(Assert.Single(check));
+        var (deferring, actions) = LeaseMachine.Next(renewing, new DeferralDecided(At(13.05), 7, At(13), true, "this side survives"));
+
+        Assert.Equal(LeasePhase.Deferring, deferring.Phase);
+        var until = Assert.IsType<NotifyDeferred>(actions[^1]).Until;
+        Assert.Equal(At(15), until);
+        Assert.True(until > renewing.Deadline!.Value.FenceAt);
+        Assert.DoesNotContain(actions, a => a is StartFence);
+    }
+
+    [Fact]
+    public void ADeferralRefusedAhead_EndsIt_AndGivesTheFenceTimerAndTheGuardTheFenceTimeBack()
+    {
+        var deferring = Apply(Renewing(), new DeferralDecided(At(13.05), 7, At(13), true, "this side survives"));
+
+        var (state, actions) = LeaseMachine.Next(deferring, new DeferralDecided(At(13.55), 7, At(13.5), false, "no side survives"));
+
+        Assert.Equal((LeasePhase.Renewing, (Instant?)null), (state.Phase, state.DeferringSince));
+        Assert.Equal(At(14), Assert.IsType<ArmFenceTimer>(actions[1]).At);
+        Assert.Equal(At(14), Assert.IsType<NotifyDeferred>(actions[2]).Until);
+        Assert.DoesNotContain(actions, a => a is StartFence);
     }
 
     [Theory]
@@ -255,7 +328,7 @@ public class LeaseMachineTests
         var (state, actions) = LeaseMachine.Next(LeaseState.Initial, new GrantAnswered(At(0) + TimeSpan.FromMilliseconds(answeredAfterMs), Grant(1), At(0), TimeSpan.Zero));
 
         Assert.Equal(used ? LeasePhase.Renewing : LeasePhase.Joining, state.Phase);
-        Assert.Equal(used ? nameof(ArmFenceTimer) : nameof(RefuseGrant), actions[0].GetType().Name);
+        Assert.Equal(used ? nameof(ArmCheckTimer) : nameof(RefuseGrant), actions[0].GetType().Name);
     }
 
     [Fact]
