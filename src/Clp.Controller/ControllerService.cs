@@ -84,6 +84,10 @@ public sealed partial class ControllerService : BackgroundService
     internal Instant? RecheckTimerAt(string cluster) =>
         _states.TryGetValue(cluster.ToLowerInvariant(), out var state) ? state.RecheckTimer?.ArmedAt : null;
 
+    /// <summary>The heartbeat timing lease answers carry now (set once a pass has committed, so a moment after its
+    /// writes are visible in the store).</summary>
+    internal ClusterHeartbeat? AnsweredHeartbeat(string cluster) => _registry.GetHeartbeat(cluster.ToLowerInvariant());
+
     private Instant Now => Instant.FromTimestamp(_clock.GetTimestamp(), _clock.TimestampFrequency);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

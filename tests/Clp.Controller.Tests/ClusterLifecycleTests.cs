@@ -131,6 +131,10 @@ public sealed class ClusterLifecycleTests : IDisposable
         await _factory.Store.WaitGroupAsync(cluster, "g1", g => g.Current() == "s1", "g1 on s1");
         var set = await admin.OperationAsync(cluster, "TimeoutRatioSet", "Cluster", cluster, new JsonObject { ["ratio"] = 2, ["durationSeconds"] = 20 });
         await _factory.Store.WaitAsync(cluster, Kinds.Operation, set, o => o.Phase() == "Succeeded", "the ratio set");
+
+        // Lease answers carry the pass's timing once the controller applied it, a moment after its commit made the
+        // operation's Succeeded visible (the test renewed in between once, under load, and got T = 3 s).
+        await _factory.WaitForControllerAsync(() => _factory.Controller.AnsweredHeartbeat(cluster)?.TimeoutMs == 6000, "lease answers with the ratio");
         var renewal = await s1.RenewAsync();
         Assert.Equal(6000, (int)renewal["heartbeat"]!["timeoutMs"]!);
         Assert.Equal(2, (int)renewal["timeoutRatio"]!);
@@ -140,6 +144,7 @@ public sealed class ClusterLifecycleTests : IDisposable
         await _factory.WaitForControllerAsync(() => _factory.Controller.DownTimerAt(cluster) == renewedAt + TimeSpan.FromMilliseconds(6600) + TimeSpan.FromTicks(1), "the longer T in force");
         await _factory.AdvanceAsync(TimeSpan.FromSeconds(20), s1);
         await _factory.Store.WaitAsync(cluster, Kinds.Cluster, cluster, c => c["status"]?["timeoutRatio"] is null, "the ratio ended after 20 s");
+        await _factory.WaitForControllerAsync(() => _factory.Controller.AnsweredHeartbeat(cluster)?.TimeoutMs == 3000, "lease answers without the ratio");
         var after = await s1.RenewAsync(timeoutMs: 3000);
         Assert.Equal(3000, (int)after["heartbeat"]!["timeoutMs"]!);
     }

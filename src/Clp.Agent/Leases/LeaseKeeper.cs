@@ -20,13 +20,13 @@ namespace Clp.Agent.Leases;
 /// </remarks>
 public sealed class LeaseKeeper : IAsyncDisposable
 {
-    private readonly ILeaseEndpoint _endpoint;
     private readonly IFence _fence;
     private readonly LeaseKeeperOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<LeaseKeeper> _logger;
     private readonly ITimer _fenceTimer;
     private readonly ITimer _checkTimer;
+    private readonly LeaseRenewals _loop;
     private readonly SemaphoreSlim _fencing = new(1, 1);
     private readonly object _gate = new();
     private LeaseState _state = LeaseState.Initial;
@@ -38,12 +38,12 @@ public sealed class LeaseKeeper : IAsyncDisposable
 
     public LeaseKeeper(ILeaseEndpoint endpoint, IFence fence, LeaseKeeperOptions options, TimeProvider time, ILogger<LeaseKeeper> logger)
     {
-        _endpoint = endpoint;
         _fence = fence;
         _options = options;
         _time = time;
         _logger = logger;
         _fenceTimer = time.CreateTimer(_ => _ = ExecuteAsync(Transition(new FenceTimerFired(Now()))), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _loop = new LeaseRenewals(this, endpoint, options, time, logger);
         _checkTimer = time.CreateTimer(_ => _ = ExecuteAsync(Transition(new CheckTimerFired(Now()))), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -101,7 +101,7 @@ public sealed class LeaseKeeper : IAsyncDisposable
 
     /// <summary>Joins and renews until cancelled; after a fence, joins again once it completed, unless held down
     /// (<see cref="LeaseRenewals"/>).</summary>
-    public Task RunAsync(CancellationToken cancellationToken) => new LeaseRenewals(this, _endpoint, _options, _time, _logger).RunAsync(cancellationToken);
+    public Task RunAsync(CancellationToken cancellationToken) => _loop.RunAsync(cancellationToken);
 
     /// <summary>Waits until no fence is under way and no isolation action holds the keeper down.</summary>
     internal async Task MayJoinAsync(CancellationToken cancellationToken)
