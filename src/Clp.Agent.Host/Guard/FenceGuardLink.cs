@@ -134,8 +134,7 @@ public sealed partial class FenceGuardLink : IAsyncDisposable
             _client ??= await ConnectOrStartAsync(cancellationToken);
             await SendAsync(new GuardRequest { Op = GuardOps.Status, AgentPid = Environment.ProcessId }, cancellationToken);
         }
-        catch (Exception e) when (e is SocketException or IOException or TimeoutException or InvalidOperationException
-                                      or System.ComponentModel.Win32Exception or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (IsTransient(e, cancellationToken))
         {
             // Logged by ConnectOrStartAsync (guard absent) or here; the first arm tries again on a new connection.
             Disconnect();
@@ -180,8 +179,7 @@ public sealed partial class FenceGuardLink : IAsyncDisposable
                         return;
                     }
                 }
-                catch (Exception e) when (e is SocketException or IOException or TimeoutException or InvalidOperationException
-                                              or System.ComponentModel.Win32Exception or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+                catch (Exception e) when (IsTransient(e, cancellationToken))
                 {
                     Disconnect();
                     LogSendFailed(request.Op, e.Message);
@@ -190,6 +188,11 @@ public sealed partial class FenceGuardLink : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>A failure to reach or ask the guard that the next attempt may not meet (not the link stopping).</summary>
+    private static bool IsTransient(Exception e, CancellationToken stopping) =>
+        e is SocketException or IOException or TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception
+            or OperationCanceledException && !stopping.IsCancellationRequested;
 
     private async Task SendAsync(GuardRequest request, CancellationToken cancellationToken)
     {

@@ -34,10 +34,6 @@ internal sealed class AgentOperations(string server, LocalState local, TimeProvi
         OperationVerb.ServerShutdown, OperationVerb.ServerReboot,
     };
 
-    public const ObjectState Running = ObjectState.Running;
-    public const ObjectState Succeeded = ObjectState.Succeeded;
-    public const ObjectState Failed = ObjectState.Failed;
-
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
     private readonly Dictionary<string, (long Epoch, string Operation)> _held = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _verifying = new(StringComparer.OrdinalIgnoreCase);
@@ -79,11 +75,11 @@ internal sealed class AgentOperations(string server, LocalState local, TimeProvi
                     {
                         runner.InjectedFailure = $"failure verification (operation {name})";
                         _verifying[name] = spec.Target.Name;
-                        local.SetOperation(name, Running, $"monitor {spec.Target.Name} fails on {server} until its recovery runs");
+                        local.SetOperation(name, ObjectState.Running, $"monitor {spec.Target.Name} fails on {server} until its recovery runs");
                     }
                     else
                     {
-                        local.SetOperation(name, Failed, $"monitor {spec.Target.Name} does not run on server {server}");
+                        local.SetOperation(name, ObjectState.Failed, $"monitor {spec.Target.Name} does not run on server {server}");
                     }
 
                     break;
@@ -104,7 +100,7 @@ internal sealed class AgentOperations(string server, LocalState local, TimeProvi
         var wanted = Text(spec.Parameters, "server");
         if (wanted is not null && !string.Equals(wanted, server, StringComparison.OrdinalIgnoreCase))
         {
-            local.SetOperation(operation.Metadata.Name, Failed, $"group {group.Metadata.Name} runs on {server}, not {wanted}: move the group first");
+            local.SetOperation(operation.Metadata.Name, ObjectState.Failed, $"group {group.Metadata.Name} runs on {server}, not {wanted}: move the group first");
             return;
         }
 
@@ -112,12 +108,12 @@ internal sealed class AgentOperations(string server, LocalState local, TimeProvi
         if (spec.Verb == OperationVerb.ResourceStop)
         {
             _held[resource!.Metadata.Name] = (epoch, operation.Metadata.Name);
-            local.SetOperation(operation.Metadata.Name, Running, $"stopping resource {resource.Metadata.Name} (and what depends on it) on {server}");
+            local.SetOperation(operation.Metadata.Name, ObjectState.Running, $"stopping resource {resource.Metadata.Name} (and what depends on it) on {server}");
         }
         else
         {
             _held.Remove(resource!.Metadata.Name);
-            local.SetOperation(operation.Metadata.Name, Running, $"starting resource {resource.Metadata.Name} on {server}");
+            local.SetOperation(operation.Metadata.Name, ObjectState.Running, $"starting resource {resource.Metadata.Name} on {server}");
         }
     }
 
@@ -132,39 +128,39 @@ internal sealed class AgentOperations(string server, LocalState local, TimeProvi
             var mine = local.Operation(name);
             switch (spec.Verb)
             {
-                case OperationVerb.ResourceStop when mine?.State == Running:
+                case OperationVerb.ResourceStop when mine?.State == ObjectState.Running:
                     var stopped = local.Resource(spec.Target.Name)?.State;
                     if (stopped is ObjectState.Offline or null)
                     {
-                        local.SetOperation(name, Succeeded, $"resource {spec.Target.Name} is stopped on {server}; it stays stopped until a resource start or a new placement of its group");
+                        local.SetOperation(name, ObjectState.Succeeded, $"resource {spec.Target.Name} is stopped on {server}; it stays stopped until a resource start or a new placement of its group");
                     }
                     else if (stopped == ObjectState.OfflineFailure)
                     {
-                        local.SetOperation(name, Failed, $"resource {spec.Target.Name} failed to stop on {server}: {local.Resource(spec.Target.Name)?.LastError}");
+                        local.SetOperation(name, ObjectState.Failed, $"resource {spec.Target.Name} failed to stop on {server}: {local.Resource(spec.Target.Name)?.LastError}");
                     }
 
                     break;
-                case OperationVerb.ResourceStart when mine?.State == Running:
+                case OperationVerb.ResourceStart when mine?.State == ObjectState.Running:
                     var started = local.Resource(spec.Target.Name);
                     if (started?.State == ObjectState.Online)
                     {
-                        local.SetOperation(name, Succeeded, $"resource {spec.Target.Name} is running on {server}");
+                        local.SetOperation(name, ObjectState.Succeeded, $"resource {spec.Target.Name} is running on {server}");
                     }
                     else if (started?.State is ObjectState.OnlineFailure)
                     {
-                        local.SetOperation(name, Failed, $"resource {spec.Target.Name} failed to start on {server}: {started.LastError}");
+                        local.SetOperation(name, ObjectState.Failed, $"resource {spec.Target.Name} failed to start on {server}: {started.LastError}");
                     }
 
                     break;
-                case OperationVerb.FailureVerification when mine?.State == Running && _verifying.TryGetValue(name, out var monitor):
+                case OperationVerb.FailureVerification when mine?.State == ObjectState.Running && _verifying.TryGetValue(name, out var monitor):
                     if (!monitors.TryGetValue(monitor, out var runner))
                     {
-                        local.SetOperation(name, Failed, $"monitor {monitor} stopped running on {server} before its recovery ran");
+                        local.SetOperation(name, ObjectState.Failed, $"monitor {monitor} stopped running on {server} before its recovery ran");
                         _verifying.Remove(name);
                     }
                     else if (runner.VerificationStep is { } step && runner.InjectedFailure is null)
                     {
-                        local.SetOperation(name, Succeeded, $"monitor {monitor} detected the pseudo failure on {server}; its recovery ran: {step}");
+                        local.SetOperation(name, ObjectState.Succeeded, $"monitor {monitor} detected the pseudo failure on {server}; its recovery ran: {step}");
                         _verifying.Remove(name);
                     }
 
@@ -172,7 +168,7 @@ internal sealed class AgentOperations(string server, LocalState local, TimeProvi
                 case OperationVerb.MonitorSuspend or OperationVerb.MonitorResume when mine is null && AppliesHere(spec):
                     var runs = monitors.ContainsKey(spec.Target.Name);
                     var verb = spec.Verb == OperationVerb.MonitorSuspend ? "suspended" : "resumed";
-                    local.SetOperation(name, Succeeded, runs ? $"monitor {spec.Target.Name} {verb} on {server}" : $"monitor {spec.Target.Name} does not run on {server}");
+                    local.SetOperation(name, ObjectState.Succeeded, runs ? $"monitor {spec.Target.Name} {verb} on {server}" : $"monitor {spec.Target.Name} does not run on {server}");
                     break;
             }
         }

@@ -39,15 +39,12 @@ public static class ObjectStates
     public static bool MayBeActive(ObjectState state) => state is not ObjectState.Offline;
 
     /// <summary>The guide's word for <paramref name="state"/>, as on the wire ("Online Pending"), for messages and
-    /// logs.</summary>
-    public static string Word(this ObjectState state) => state switch
-    {
-        ObjectState.OnlinePending => "Online Pending",
-        ObjectState.OfflinePending => "Offline Pending",
-        ObjectState.OnlineFailure => "Online Failure",
-        ObjectState.OfflineFailure => "Offline Failure",
-        _ => state.ToString(),
-    };
+    /// logs: read from the same <see cref="JsonStringEnumMemberNameAttribute"/>s the serializer uses.</summary>
+    public static string Word(this ObjectState state) => Words.TryGetValue(state, out var word) ? word : state.ToString();
+
+    private static readonly Dictionary<ObjectState, string> Words = typeof(ObjectState).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.GetCustomAttributes(typeof(JsonStringEnumMemberNameAttribute), false).Length > 0)
+        .ToDictionary(f => (ObjectState)f.GetValue(null)!, f => ((JsonStringEnumMemberNameAttribute)f.GetCustomAttributes(typeof(JsonStringEnumMemberNameAttribute), false)[0]).Name);
 }
 
 /// <summary>What an agent asks the controller for a group it reports <see cref="ObjectState.OnlineFailure"/>
